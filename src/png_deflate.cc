@@ -565,11 +565,12 @@ constexpr size_t kTailBytes = 4 + 4 + 12;      // Adler-32, IDAT CRC, IEND
 
 }  // namespace
 
-Status png_deflate_encode(const uint8_t* pixels, uint32_t width, uint32_t height, uint8_t channels, size_t stride,
-                          DeflateLevel level, DeflateState* s, uint8_t* out, size_t capacity, size_t* size) {
-  if (pixels == nullptr || s == nullptr || out == nullptr || size == nullptr || width == 0 || height == 0 ||
-      width > 16384 || height > 16384 || (channels != 1 && channels != 3 && channels != 4) ||
-      stride < static_cast<size_t>(width) * channels) {
+Status png_deflate_begin(DeflateState* s, uint32_t width, uint32_t height, uint8_t channels, DeflateLevel level,
+                         uint8_t* out, size_t capacity) {
+  if (s == nullptr) return Status::kInvalidArgument;
+  s->png = nullptr;  // no stream open until this one is accepted
+  if (out == nullptr || width == 0 || height == 0 || width > 16384 || height > 16384 ||
+      (channels != 1 && channels != 3 && channels != 4)) {
     return Status::kInvalidArgument;
   }
   if (capacity < kHeadBytes + kTailBytes + 8) return Status::kTooLarge;
@@ -581,28 +582,50 @@ Status png_deflate_encode(const uint8_t* pixels, uint32_t width, uint32_t height
   s->w.out = out + kHeadBytes;
   s->w.capacity = capacity - kHeadBytes - kTailBytes;
   s->level = level;
+  s->png = out;
+  s->png_capacity = capacity;
+  s->width = width;
+  s->height = height;
+  s->channels = channels;
+  s->rows = 0;
+  s->adler_a = 1;
+  s->adler_b = 0;
+  return Status::kOk;
+}
 
-  const size_t n = static_cast<size_t>(width) * channels;
-  Adler adler;
-  for (uint32_t y = 0; y < height && !s->w.overflow; ++y) {
-    const uint8_t* row = pixels + static_cast<size_t>(y) * stride;
-    const uint8_t* prev = y == 0 ? nullptr : row - stride;
-    const int type = choose_filter(level, row, prev, n, channels);
-    // The filter byte, then the row, written straight into the deflate buffer.
-    if (s->end == kDeflateBuffer) make_room(s);
-    s->buf[s->end] = static_cast<uint8_t>(type);
-    adler.update(s->buf + s->end, 1);
-    ++s->end;
-    for (size_t i = 0; i < n;) {
-      if (s->end == kDeflateBuffer) make_room(s);
-      const size_t room = kDeflateBuffer - s->end;
-      const size_t take = n - i < room ? n - i : room;
-      apply_type(type, row, prev, i, i + take, channels, s->buf + s->end);
-      adler.update(s->buf + s->end, take);
-      s->end += take;
-      i += take;
-    }
+Status png_deflate_row(DeflateState* s, const uint8_t* row, const uint8_t* prev) {
+  if (s == nullptr || s->png == nullptr || row == nullptr || s->rows >= s->height || (s->rows > 0) != (prev != nullptr)) {
+    return Status::kInvalidArgument;
   }
+  if (s->w.overflow) return Status::kTooLarge;
+  const size_t n = static_cast<size_t>(s->width) * s->channels;
+  const int type = choose_filter(s->level, row, prev, n, s->channels);
+  Adler adler{s->adler_a, s->adler_b};
+  // The filter byte, then the row, written straight into the deflate buffer.
+  if (s->end == kDeflateBuffer) make_room(s);
+  s->buf[s->end] = static_cast<uint8_t>(type);
+  adler.update(s->buf + s->end, 1);
+  ++s->end;
+  for (size_t i = 0; i < n;) {
+    if (s->end == kDeflateBuffer) make_room(s);
+    const size_t room = kDeflateBuffer - s->end;
+    const size_t take = n - i < room ? n - i : room;
+    apply_type(type, row, prev, i, i + take, s->channels, s->buf + s->end);
+    adler.update(s->buf + s->end, take);
+    s->end += take;
+    i += take;
+  }
+  s->adler_a = adler.a;
+  s->adler_b = adler.b;
+  ++s->rows;
+  return s->w.overflow ? Status::kTooLarge : Status::kOk;
+}
+
+Status png_deflate_end(DeflateState* s, size_t* size) {
+  if (s == nullptr || s->png == nullptr || size == nullptr || s->rows != s->height) return Status::kInvalidArgument;
+  uint8_t* const out = s->png;
+  s->png = nullptr;  // the stream is over, whatever happens below
+  if (s->w.overflow) return Status::kTooLarge;
   parse(s, s->end);
   emit_block(s, true);
   align_bits(&s->w);
@@ -614,10 +637,10 @@ Status png_deflate_encode(const uint8_t* pixels, uint32_t width, uint32_t height
   memcpy(o, kSignature, 8);
   put_be32(o + 8, 13);
   memcpy(o + 12, "IHDR", 4);
-  put_be32(o + 16, width);
-  put_be32(o + 20, height);
+  put_be32(o + 16, s->width);
+  put_be32(o + 20, s->height);
   o[24] = 8;
-  o[25] = channels == 1 ? 0 : (channels == 3 ? 2 : 6);
+  o[25] = s->channels == 1 ? 0 : (s->channels == 3 ? 2 : 6);
   o[26] = o[27] = o[28] = 0;
   put_be32(o + 29, crc32(o + 12, 17));
   put_be32(o + 33, static_cast<uint32_t>(zlib_bytes));
@@ -625,13 +648,32 @@ Status png_deflate_encode(const uint8_t* pixels, uint32_t width, uint32_t height
   o[41] = 0x78;  // deflate, 32 KiB window declared (ours uses 2 KiB of it), no dictionary
   o[42] = 0x01;
   uint8_t* t = out + kHeadBytes + s->w.size;
-  put_be32(t, (adler.b << 16) | adler.a);
+  put_be32(t, (s->adler_b << 16) | s->adler_a);
   put_be32(t + 4, crc32(o + 37, 4 + zlib_bytes));
   put_be32(t + 8, 0);
   memcpy(t + 12, "IEND", 4);
   put_be32(t + 16, crc32(t + 12, 4));
   *size = kHeadBytes + s->w.size + kTailBytes;
   return Status::kOk;
+}
+
+Status png_deflate_encode(const uint8_t* pixels, uint32_t width, uint32_t height, uint8_t channels, size_t stride,
+                          DeflateLevel level, DeflateState* s, uint8_t* out, size_t capacity, size_t* size) {
+  if (pixels == nullptr || s == nullptr || out == nullptr || size == nullptr || width == 0 || height == 0 ||
+      width > 16384 || height > 16384 || (channels != 1 && channels != 3 && channels != 4) ||
+      stride < static_cast<size_t>(width) * channels) {
+    return Status::kInvalidArgument;
+  }
+  Status st = png_deflate_begin(s, width, height, channels, level, out, capacity);
+  for (uint32_t y = 0; y < height && st == Status::kOk; ++y) {
+    const uint8_t* row = pixels + static_cast<size_t>(y) * stride;
+    st = png_deflate_row(s, row, y == 0 ? nullptr : row - stride);
+  }
+  if (st != Status::kOk) {
+    s->png = nullptr;
+    return st;
+  }
+  return png_deflate_end(s, size);
 }
 
 }  // namespace detail

@@ -68,6 +68,12 @@ struct DeflateState {
   size_t run = 0;          // literals since the last match
   BitWriter w;
   DeflateLevel level = DeflateLevel::kDefault;
+  // The PNG around the stream (png_deflate_begin/row/end).
+  uint8_t* png = nullptr;   // the caller's output buffer
+  size_t png_capacity = 0;
+  uint32_t width = 0, height = 0, rows = 0;  // rows: filtered so far
+  uint8_t channels = 0;
+  uint32_t adler_a = 1, adler_b = 0;
 };
 
 // The most bytes png_deflate_encode() writes for w x h with `channels`, whatever the
@@ -80,6 +86,19 @@ constexpr size_t png_deflate_max_bytes(size_t width, size_t height, size_t chann
          6 * (height * (1 + width * channels) / (kDeflateBuffer - 1) +
               height * (1 + width * channels) / (4 * kDeflateMaxMatches) + 2);
 }
+
+// Row by row, for frames that are converted (or produced) a row at a time: begin(), then
+// row() `height` times, then end(). Each row is width * channels bytes; `prev` is the
+// row before it as it was given (null for the first row) and must still hold those
+// bytes: two row buffers used in turn are enough. The PNG is written into out[0,
+// capacity): the stream from byte 43 on as rows arrive, the framing in front and behind
+// when end() knows the length.
+// Errors: kInvalidArgument (bad arguments, a row after the last or end() before it),
+// kTooLarge (out too small: at once, or when the stream reaches its end).
+Status png_deflate_begin(DeflateState* state, uint32_t width, uint32_t height, uint8_t channels, DeflateLevel level,
+                         uint8_t* out, size_t capacity);
+Status png_deflate_row(DeflateState* state, const uint8_t* row, const uint8_t* prev);
+Status png_deflate_end(DeflateState* state, size_t* size);
 
 // Encode 8-bit gray (1), RGB (3) or RGBA (4) pixels, rows `stride` bytes apart, into `out`
 // (capacity bytes) as a complete PNG; *size gets its length. The frame is read in place

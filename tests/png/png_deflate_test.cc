@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -155,6 +156,40 @@ TEST(PngDeflate, InvalidArguments) {
   EXPECT_EQ(png_deflate_encode(px, 2, 2, 1, 2, d, &g_state, nullptr, sizeof(out), &size), Status::kInvalidArgument);
   EXPECT_EQ(png_deflate_encode(px, 2, 2, 1, 2, d, &g_state, out, sizeof(out), nullptr), Status::kInvalidArgument);
   EXPECT_EQ(png_deflate_encode(px, 2, 2, 1, 2, d, &g_state, out, 10, &size), Status::kTooLarge);
+}
+
+// Row by row from two buffers used in turn (as a converting caller feeds it) gives the
+// same bytes as the whole frame in place; misuse of the sequence is refused.
+TEST(PngDeflate, RowByRowFromTwoBuffersEqualsWholeFrame) {
+  using tinytb::detail::png_deflate_begin;
+  using tinytb::detail::png_deflate_end;
+  using tinytb::detail::png_deflate_row;
+  for (const DeflateLevel level : {DeflateLevel::kDefault, DeflateLevel::kFast}) {
+    const auto f = tinytb_test::synthetic_frame("s", 57, 41, 3, 3, 11);
+    const size_t row_bytes = 57 * 3, bound = png_deflate_max_bytes(57, 41, 3);
+    std::vector<uint8_t> whole(bound), streamed(bound);
+    size_t whole_size = 0, streamed_size = 0;
+    ASSERT_EQ(png_deflate_encode(f.pixels.data(), 57, 41, 3, row_bytes, level, &g_state, whole.data(), bound,
+                                 &whole_size),
+              Status::kOk);
+    std::vector<uint8_t> rows[2] = {std::vector<uint8_t>(row_bytes), std::vector<uint8_t>(row_bytes)};
+    ASSERT_EQ(png_deflate_begin(&g_state, 57, 41, 3, level, streamed.data(), bound), Status::kOk);
+    EXPECT_EQ(png_deflate_end(&g_state, &streamed_size), Status::kInvalidArgument);  // no rows yet
+    ASSERT_EQ(png_deflate_begin(&g_state, 57, 41, 3, level, streamed.data(), bound), Status::kOk);
+    for (unsigned y = 0; y < 41; ++y) {
+      std::vector<uint8_t>& cur = rows[y & 1];
+      memcpy(cur.data(), f.pixels.data() + y * row_bytes, row_bytes);
+      if (y == 1) {
+        EXPECT_EQ(png_deflate_row(&g_state, cur.data(), nullptr), Status::kInvalidArgument);
+      }
+      ASSERT_EQ(png_deflate_row(&g_state, cur.data(), y == 0 ? nullptr : rows[(y + 1) & 1].data()), Status::kOk);
+    }
+    EXPECT_EQ(png_deflate_row(&g_state, rows[0].data(), rows[1].data()), Status::kInvalidArgument);  // one too many
+    ASSERT_EQ(png_deflate_end(&g_state, &streamed_size), Status::kOk);
+    EXPECT_EQ(png_deflate_end(&g_state, &streamed_size), Status::kInvalidArgument);  // already ended
+    ASSERT_EQ(streamed_size, whole_size);
+    EXPECT_EQ(memcmp(streamed.data(), whole.data(), whole_size), 0);
+  }
 }
 
 // Working memory does not grow with the frame: the state is a fixed object, the frame
