@@ -152,22 +152,24 @@ $(VENV)/.installed: tests/compat/requirements.txt
 
 TOOL_CXXFLAGS  := -std=c++17 -O2 -g $(WARN) -Iinclude
 TOOL_LIB_SRCS  := $(filter-out tools/tinytb/main.cc,$(wildcard tools/tinytb/*.cc))
-TOOL_HDRS      := $(wildcard tools/tinytb/*.h) include/tinytb/crc32c.h
+TOOL_HDRS      := $(wildcard tools/tinytb/*.h) include/tinytb/crc32c.h src/names.h
+# The core's sources the tool shares (CRC-32C, the UTF-8 rules): one implementation of each.
+TOOL_CORE_SRCS := src/crc32c.cc src/names.cc
 TOOL_TEST_SRCS := $(wildcard tests/tools/*.cc)
 FUZZ_CXX       ?= clang++
 FUZZ_SECONDS   ?= 600
 
-$(BUILD)/tinytb: tools/tinytb/main.cc $(TOOL_LIB_SRCS) src/crc32c.cc $(TOOL_HDRS)
+$(BUILD)/tinytb: tools/tinytb/main.cc $(TOOL_LIB_SRCS) $(TOOL_CORE_SRCS) $(TOOL_HDRS)
 	@mkdir -p $(dir $@)
-	$(CXX) $(TOOL_CXXFLAGS) tools/tinytb/main.cc $(TOOL_LIB_SRCS) src/crc32c.cc -o $@
+	$(CXX) $(TOOL_CXXFLAGS) -Isrc tools/tinytb/main.cc $(TOOL_LIB_SRCS) $(TOOL_CORE_SRCS) -o $@
 $(BUILD)/tools_tests: $(TOOL_TEST_SRCS) $(TOOL_LIB_SRCS) $(TOOL_HDRS) $(wildcard tests/tools/*.h) $(HOST_LIB)
 	$(CXX) $(TEST_CXXFLAGS) -Itools/tinytb $(TOOL_TEST_SRCS) $(TOOL_LIB_SRCS) $(HOST_LIB) -lgtest -lgtest_main -pthread -o $@
 $(BUILD)/tools_tests_asan: $(TOOL_TEST_SRCS) $(TOOL_LIB_SRCS) $(TOOL_HDRS) $(wildcard tests/tools/*.h) $(ASAN_LIB)
 	$(CXX) $(TEST_CXXFLAGS) $(SAN) -Itools/tinytb $(TOOL_TEST_SRCS) $(TOOL_LIB_SRCS) $(ASAN_LIB) -lgtest -lgtest_main -pthread -o $@
-$(BUILD)/fuzz/scan_fuzz: tests/fuzz/scan_fuzz.cc $(TOOL_LIB_SRCS) src/crc32c.cc $(TOOL_HDRS)
+$(BUILD)/fuzz/scan_fuzz: tests/fuzz/scan_fuzz.cc $(TOOL_LIB_SRCS) $(TOOL_CORE_SRCS) $(TOOL_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) -std=c++17 -O1 -g -Wall -Wextra -Wshadow -Werror -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=all -Iinclude -Itools/tinytb $< $(TOOL_LIB_SRCS) src/crc32c.cc -o $@
+	  -fno-sanitize-recover=all -Iinclude -Isrc -Itools/tinytb $< $(TOOL_LIB_SRCS) $(TOOL_CORE_SRCS) -o $@
 
 TEST_PROGRAMS += $(BUILD)/tinytb $(BUILD)/tools_tests $(BUILD)/tools_tests_asan $(BUILD)/fuzz/scan_fuzz
 

@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include "names.h"  // src/names.h: the core's UTF-8 rule
+
 namespace tinytb_tool {
 namespace {
 
@@ -272,41 +274,8 @@ bool parse_value(const uint8_t* d, size_t n, ValueInfo* v, Error* error) {
 
 }  // namespace
 
-bool is_utf8(const uint8_t* s, size_t size) {
-  size_t i = 0;
-  while (i < size) {
-    const uint8_t c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t extra;
-    uint32_t code;
-    if (c >= 0xC2 && c <= 0xDF) {
-      extra = 1;
-      code = c & 0x1Fu;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      extra = 2;
-      code = c & 0x0Fu;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      extra = 3;
-      code = c & 0x07u;
-    } else {
-      return false;
-    }
-    if (size - i <= extra) return false;
-    for (size_t k = 1; k <= extra; ++k) {
-      if ((s[i + k] & 0xC0u) != 0x80u) return false;
-      code = (code << 6) | (s[i + k] & 0x3Fu);
-    }
-    if ((extra == 2 && code < 0x800) || (extra == 3 && code < 0x10000) || (code >= 0xD800 && code <= 0xDFFF) ||
-        code > 0x10FFFF) {
-      return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
+// The writer's own rule (src/names.cc), so the tool and the library cannot disagree.
+bool is_utf8(const uint8_t* s, size_t size) { return tinytb::detail::is_utf8(reinterpret_cast<const char*>(s), size); }
 
 bool parse_event(const uint8_t* d, size_t n, EventInfo* e, Error* error) {
   Cursor c(d, n);
