@@ -336,7 +336,7 @@ $(SIGNALS_BENCH): $(call objects,arm,$(SIGNALS_BENCH_SRCS)) examples/cortex_m/mp
 
 .PHONY: bench-signals
 bench-signals: setup $(SIGNALS_BENCH)
-	timeout 300 qemu-system-arm -M mps2-an386 -icount shift=0 -display none -serial none -monitor none \
+	timeout 300 qemu-system-arm -M mps2-an386 -icount shift=0,sleep=off -display none -serial none -monitor none \
 	  -semihosting-config enable=on,target=native -kernel $(SIGNALS_BENCH)
 
 # ---- Cortex-M firmware: examples/cortex_m, run under QEMU (docs/firmware.md) -------------------------
