@@ -1,5 +1,5 @@
 // tinytb (internal): tinytb's own deflate and the PNG writer around it: compressed PNGs
-// in a fixed ~8 KiB state plus ~1.4 KiB of stack, whatever the frame's size
+// in a fixed ~8 KiB state plus ~1.5 KiB of stack, whatever the frame's size
 // (docs/png.md: the measurements that chose this design, what memory goes where, how
 // the length is known before the bytes).
 //
@@ -57,9 +57,9 @@ struct DeflateState {
   uint8_t dist_len[30];
   uint16_t lit_code[286];  // bit-reversed, ready for an LSB-first stream
   uint16_t dist_code[30];
-  // Huffman construction scratch (sorted weights turned into lengths in place).
-  uint16_t weight[286];
-  uint16_t order[286];
+  // Huffman construction scratch: (weight << 9) | symbol, sorted, then turned into code
+  // lengths in place.
+  uint32_t key[286];
   // Stream position.
   size_t end = 0;          // bytes in buf
   size_t pos = 0;          // next byte to parse
@@ -73,7 +73,7 @@ struct DeflateState {
   size_t png_capacity = 0;
   uint32_t width = 0, height = 0, rows = 0;  // rows: filtered so far
   uint8_t channels = 0;
-  uint32_t adler_a = 1, adler_b = 0;
+  uint32_t adler = 1;  // Adler-32 of the filtered bytes so far
 };
 
 // The most bytes png_deflate_encode() writes for w x h with `channels`, whatever the

@@ -14,6 +14,7 @@ packages=(
   python3 python3-venv       # TensorBoard in a virtual environment, for the compatibility tests
   ca-certificates git        # fetching dependencies (pip, upstream fallback)
   clang libclang-rt-14-dev   # libFuzzer + sanitizers for tests/fuzz (host tool; Debian 12's clang 14)
+  zlib1g-dev valgrind        # PNG deflate: checksum tests against zlib; callgrind counts in `make bench-host`
 )
 
 missing=()

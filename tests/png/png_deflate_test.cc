@@ -142,6 +142,39 @@ TEST(PngDeflate, TooSmallOutputIsTooLargeAndNothingOverflows) {
   }
 }
 
+// Found by tests/fuzz/png_deflate_fuzz.cc: a 1x1 PNG (67 bytes) did not fit a buffer of
+// exactly its size (begin() wanted 8 bytes of stream room up front). Every small frame
+// must fit exactly its own size and be kTooLarge one byte below it.
+TEST(PngDeflate, SmallFramesFitABufferOfExactlyTheirSize) {
+  for (unsigned w = 1; w <= 5; ++w) {
+    for (unsigned h = 1; h <= 3; ++h) {
+      for (unsigned ch : {1u, 3u, 4u}) {
+        for (DeflateLevel level : {DeflateLevel::kDefault, DeflateLevel::kFast}) {
+          std::vector<uint8_t> px(static_cast<size_t>(w) * h * ch);
+          for (size_t i = 0; i < px.size(); ++i) px[i] = static_cast<uint8_t>(i * 37 + w);
+          std::vector<uint8_t> full(png_deflate_max_bytes(w, h, ch));
+          size_t size = 0;
+          ASSERT_EQ(png_deflate_encode(px.data(), w, h, static_cast<uint8_t>(ch), w * ch, level, &g_state, full.data(),
+                                       full.size(), &size),
+                    Status::kOk);
+          std::vector<uint8_t> exact(size + 8, 0xEE);
+          size_t exact_size = 0;
+          ASSERT_EQ(png_deflate_encode(px.data(), w, h, static_cast<uint8_t>(ch), w * ch, level, &g_state,
+                                       exact.data(), size, &exact_size),
+                    Status::kOk)
+              << w << "x" << h << "x" << ch << " in " << size << " bytes";
+          EXPECT_EQ(exact_size, size);
+          EXPECT_EQ(memcmp(exact.data(), full.data(), size), 0);
+          EXPECT_EQ(png_deflate_encode(px.data(), w, h, static_cast<uint8_t>(ch), w * ch, level, &g_state,
+                                       exact.data(), size - 1, &exact_size),
+                    Status::kTooLarge);
+          for (size_t i = size; i < exact.size(); ++i) ASSERT_EQ(exact[i], 0xEE);
+        }
+      }
+    }
+  }
+}
+
 TEST(PngDeflate, InvalidArguments) {
   uint8_t px[16] = {};
   uint8_t out[256];

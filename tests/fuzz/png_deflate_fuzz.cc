@@ -1,0 +1,176 @@
+// tinytb: libFuzzer target for tinytb's own PNG deflate (src/png_deflate.h, docs/png.md).
+//
+//   make fuzz                  (both fuzzers; FUZZ_SECONDS=N each)
+//   tests/fuzz/run_png_fuzz.sh BUILD SECONDS
+//
+// The input's first bytes choose the frame's shape, the level, the stride padding, the
+// API (row by row or whole frame), the output capacity and how the pixels are made (raw
+// bytes, runs, gradients with noise, or a mix per row); the rest is the pixels' material.
+// Invariants, each aborting with a message when broken:
+//   - an encode that returns kOk wrote a PNG that lodepng decodes to exactly the pixels,
+//     no longer than png_deflate_max_bytes(), and nothing past the capacity;
+//   - the row API and the whole-frame call write the same bytes;
+//   - the same frame fits a buffer of exactly its size, and one byte less is kTooLarge;
+//   - a capacity too small gives kTooLarge and leaves the bytes past it untouched;
+//   - the state needs no clearing between frames (it is filled with junk first).
+// Frames and rows are separate heap blocks of exactly their size, so ASan sees any read
+// past a row or the frame.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "lodepng_decoder.h"
+#include "png_deflate.h"
+
+namespace {
+
+using tinytb::Status;
+using tinytb::detail::DeflateLevel;
+using tinytb::detail::DeflateState;
+
+void require(bool ok, const char* what) {
+  if (!ok) {
+    std::fprintf(stderr, "invariant broken: %s\n", what);
+    std::abort();
+  }
+}
+
+// Reads the input front to back; zeros once it runs out.
+struct Input {
+  const uint8_t* p;
+  size_t n;
+  uint8_t byte() {
+    if (n == 0) return 0;
+    --n;
+    return *p++;
+  }
+  unsigned u16() {
+    const unsigned lo = byte();  // two statements: the order of the reads is fixed
+    return lo | (static_cast<unsigned>(byte()) << 8);
+  }
+};
+
+constexpr size_t kGuard = 64;
+constexpr uint8_t kGuardByte = 0xA5;
+
+DeflateState g_state;
+
+struct Frame {
+  unsigned w, h, ch;
+  size_t stride;
+  std::vector<uint8_t> pixels;  // h rows, stride apart; the last row ends the block
+};
+
+// The pixels: `mode` 0 raw, 1 runs, 2 gradient + noise, 3 a mode per row.
+void fill(Frame* f, unsigned mode, Input* in) {
+  const size_t row_bytes = static_cast<size_t>(f->w) * f->ch;
+  std::vector<uint8_t> material(in->p, in->p + in->n);
+  if (material.empty()) material.push_back(0);
+  size_t m = 0;
+  auto next = [&]() { return material[m++ % material.size()]; };
+  for (unsigned y = 0; y < f->h; ++y) {
+    uint8_t* row = f->pixels.data() + static_cast<size_t>(y) * f->stride;
+    const unsigned row_mode = mode == 3 ? next() % 3 : mode;
+    if (row_mode == 0) {
+      for (size_t i = 0; i < row_bytes; ++i) row[i] = next();
+    } else if (row_mode == 1) {
+      for (size_t i = 0; i < row_bytes;) {
+        const uint8_t v = next();
+        size_t len = 1 + next() % 64;
+        if (next() & 1) len *= 5;  // long runs too (past 258, across blocks)
+        for (; len > 0 && i < row_bytes; --len, ++i) row[i] = v;
+      }
+    } else {
+      const int base = next(), dx = static_cast<int8_t>(next()) / 16, dy = static_cast<int8_t>(next()) / 16;
+      const unsigned noise = next() % 9;
+      for (size_t i = 0; i < row_bytes; ++i) {
+        const int x = static_cast<int>(i / f->ch);
+        int v = base + dx * x + dy * static_cast<int>(y) + static_cast<int>(i % f->ch) * 40;
+        if (noise != 0) v += static_cast<int>(next() % (noise + 1)) - static_cast<int>(noise / 2);
+        row[i] = static_cast<uint8_t>(v);
+      }
+    }
+    for (size_t i = row_bytes; i < f->stride && y + 1 < f->h; ++i) row[i] = next();  // padding: junk
+  }
+}
+
+// Encodes into a buffer of `capacity` bytes plus a guard; returns the status and fills
+// *png with the output on kOk. The guard must be untouched whatever the result.
+Status encode(const Frame& f, DeflateLevel level, bool rows, size_t capacity, uint8_t junk, std::vector<uint8_t>* png) {
+  std::vector<uint8_t> out(capacity + kGuard, kGuardByte);
+  std::memset(static_cast<void*>(&g_state), junk, sizeof(g_state));
+  size_t size = 0;
+  Status st;
+  if (!rows) {
+    st = tinytb::detail::png_deflate_encode(f.pixels.data(), f.w, f.h, static_cast<uint8_t>(f.ch), f.stride, level,
+                                            &g_state, out.data(), capacity, &size);
+  } else {
+    // Two row buffers of exactly a row each, used in turn, as a converting caller would.
+    const size_t row_bytes = static_cast<size_t>(f.w) * f.ch;
+    std::vector<uint8_t> a(row_bytes), b(row_bytes);
+    st = tinytb::detail::png_deflate_begin(&g_state, f.w, f.h, static_cast<uint8_t>(f.ch), level, out.data(), capacity);
+    for (unsigned y = 0; y < f.h && st == Status::kOk; ++y) {
+      std::vector<uint8_t>& cur = (y & 1) ? b : a;
+      std::memcpy(cur.data(), f.pixels.data() + static_cast<size_t>(y) * f.stride, row_bytes);
+      st = tinytb::detail::png_deflate_row(&g_state, cur.data(), y == 0 ? nullptr : ((y & 1) ? a : b).data());
+    }
+    if (st == Status::kOk) st = tinytb::detail::png_deflate_end(&g_state, &size);
+  }
+  for (size_t i = capacity; i < out.size(); ++i) require(out[i] == kGuardByte, "nothing is written past the capacity");
+  if (st == Status::kOk) {
+    require(size <= capacity, "the size is within the capacity");
+    out.resize(size);
+    *png = out;
+  }
+  return st;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  Input in{data, size};
+  Frame f;
+  f.w = 1 + in.u16() % 300;
+  f.h = 1 + in.u16() % 300;
+  static constexpr unsigned kChannels[3] = {1, 3, 4};
+  f.ch = kChannels[in.byte() % 3];
+  const uint8_t flags = in.byte();
+  const DeflateLevel level = (flags & 1) ? DeflateLevel::kFast : DeflateLevel::kDefault;
+  const bool rows = (flags & 2) != 0;
+  const unsigned mode = (flags >> 2) & 3;
+  const uint8_t capacity_choice = in.byte();
+  const uint8_t junk = in.byte();
+  f.stride = static_cast<size_t>(f.w) * f.ch + in.byte() % 16;
+  // Keep each run fast: at most 20 KiB of pixels (fewer rows when wide), still five
+  // 4 KiB deflate blocks.
+  while (static_cast<size_t>(f.h) * f.w * f.ch > 20 * 1024 && f.h > 1) f.h /= 2;
+  f.pixels.assign(f.stride * (f.h - 1) + static_cast<size_t>(f.w) * f.ch, 0);
+  fill(&f, mode, &in);
+
+  const size_t bound = tinytb::detail::png_deflate_max_bytes(f.w, f.h, f.ch);
+  std::vector<uint8_t> png;
+  require(encode(f, level, rows, bound, junk, &png) == Status::kOk, "the bound is always enough");
+  require(png.size() <= bound, "within png_deflate_max_bytes");
+  tinytb_test::DecodedPng d;
+  require(tinytb_test::decode_png(png.data(), png.size(), &d), "lodepng decodes it");
+  require(d.width == f.w && d.height == f.h && d.channels == f.ch, "the header");
+  for (unsigned y = 0; y < f.h; ++y) {
+    require(std::memcmp(d.pixels.data() + static_cast<size_t>(y) * f.w * f.ch,
+                        f.pixels.data() + static_cast<size_t>(y) * f.stride, static_cast<size_t>(f.w) * f.ch) == 0,
+            "the pixels, exactly");
+  }
+  std::vector<uint8_t> other;
+  require(encode(f, level, !rows, bound, static_cast<uint8_t>(~junk), &other) == Status::kOk && other == png,
+          "the row API and the whole-frame call agree");
+
+  // Capacities: exactly the size, one less, and one chosen by the input below the size.
+  std::vector<uint8_t> exact;
+  require(encode(f, level, rows, png.size(), junk, &exact) == Status::kOk && exact == png,
+          "a buffer of exactly the PNG's size is enough");
+  require(encode(f, level, rows, png.size() - 1, junk, &exact) == Status::kTooLarge, "one byte less is kTooLarge");
+  const size_t small = png.size() * capacity_choice / 256;
+  const Status st = encode(f, level, rows, small, junk, &exact);
+  require(st == Status::kTooLarge, "a capacity below the size is kTooLarge");
+  return 0;
+}
