@@ -19,7 +19,10 @@ namespace {
 // Tries before open() gives up on finding a free file name.
 constexpr uint32_t kMaxNameTries = 1000;
 
-// Join "prefix/name" into out (capacity max_len + 1) and check it is a valid tag.
+// Join "prefix/name" into out (capacity max_len + 1) and check its length. Whether it is
+// clean UTF-8 is checked only for a tag the table does not hold yet (new_tag_ok()): every
+// tag in the table passed that check when it entered, so a known tag needs no second
+// look on every value logged.
 Status join_tag(TagRef tag, char* out, size_t max_len, size_t* len) {
   if (tag.name == nullptr) return Status::kInvalidArgument;
   size_t pos = 0;
@@ -35,10 +38,11 @@ Status join_tag(TagRef tag, char* out, size_t max_len, size_t* len) {
   memcpy(out + pos, tag.name, n);
   pos += n;
   out[pos] = '\0';
-  if (!detail::is_clean_utf8(out, pos)) return Status::kInvalidTag;
   *len = pos;
   return Status::kOk;
 }
+
+bool new_tag_ok(const char* tag, size_t len) { return detail::is_clean_utf8(tag, len); }
 
 bool valid_wall_seconds(double t) { return t > 0.0 && t < 1e12; }  // false for NaN and infinities
 
@@ -331,6 +335,7 @@ Status EventWriterBase::log_summary(TagRef tag, int64_t step, Summary& summary) 
   Status s = join_tag(tag, scratch, max_tag_len_, &tag_len);
   if (s != Status::kOk) return s;
   const size_t slot = find_tag(scratch, tag_len);
+  if (slot == tag_count_ && !new_tag_ok(scratch, tag_len)) return Status::kInvalidTag;
   if (slot < tag_count_ && step <= slots_[slot].last_step) return Status::kStepNotIncreasing;
   if (slot == tag_count_ && tag_count_ == max_tags_) return Status::kTooManyTags;
 
@@ -350,6 +355,11 @@ Status EventWriterBase::log_summary(TagRef tag, int64_t step, Summary& summary) 
   if (payload + kRecordOverheadBytes > queue_cap_) return Status::kTooLarge;
   s = make_room(payload + kRecordOverheadBytes);
   if (s != Status::kOk) return s;
+  // Blobs produced before the record (compressed images) go into the room just made.
+  if (summary.place != nullptr) {
+    s = summary.place(summary.place_context, queue_ + queued_bytes_ + kRecordHeaderBytes, payload);
+    if (s != Status::kOk) return s;
+  }
   // While the file is abandoned, the queue will go to a new file: carry the metadata.
   spec.with_metadata = slot == tag_count_ || slots_[slot].meta_file != file_serial_ || abandoned_;
   if (!detail::event_size(event, &payload)) return Status::kEncodeError;
@@ -388,6 +398,7 @@ Status EventWriterBase::seed_step(const char* tag, int64_t step) {
   const Status s = join_tag(TagRef{nullptr, tag}, scratch, max_tag_len_, &len);
   if (s != Status::kOk) return s;
   const size_t slot = find_tag(scratch, len);
+  if (slot == tag_count_ && !new_tag_ok(scratch, len)) return Status::kInvalidTag;
   if (slot < tag_count_) {
     // Seeding only ever raises a step: lowering it would let a series go backwards.
     if (step < slots_[slot].last_step) return Status::kStepNotIncreasing;

@@ -208,6 +208,26 @@ void prepare_rows(const ImageView& view, uint8_t* scratch, uint32_t* sums, RowRe
   }
 }
 
+const uint8_t* direct_row(const RowReader& r, uint32_t y) {
+  const ImageView& v = *r.view;
+  if (v.downscale != 1) return nullptr;
+  const uint8_t* data = static_cast<const uint8_t*>(v.data);
+  switch (v.format) {
+    case PixelFormat::kGray8:
+    case PixelFormat::kRgb888:
+    case PixelFormat::kRgba8888: {
+      const uint32_t bpp = frame_pixel_bytes(v.format);
+      const int64_t stride = v.row_stride != 0 ? v.row_stride : static_cast<int64_t>(v.width) * bpp;
+      return data + static_cast<int64_t>(v.crop_y + y) * stride + static_cast<size_t>(v.crop_x) * bpp;
+    }
+    case PixelFormat::kTensorU8:
+      if (v.layout != TensorLayout::kHwc) return nullptr;
+      return data + (static_cast<size_t>(v.crop_y + y) * v.width + v.crop_x) * v.channels;
+    default:
+      return nullptr;
+  }
+}
+
 void read_row(const RowReader& r, uint32_t y, uint8_t* out) {
   const ImageView& v = *r.view;
   const uint32_t f = v.downscale;

@@ -41,6 +41,11 @@ void prepare_rows(const ImageView& view, uint8_t* scratch, uint32_t* sums, RowRe
 // Output row `y` (0-based, below output_height()) into `out` (width * channels bytes).
 void read_row(const RowReader& reader, uint32_t y, uint8_t* out);
 
+// Output row `y` where it lies in the caller's memory, when the view needs no conversion:
+// a packed 8-bit gray, RGB or RGBA frame (any stride and window) or a uint8 HWC tensor,
+// not down-scaled. Null otherwise: use read_row().
+const uint8_t* direct_row(const RowReader& reader, uint32_t y);
+
 // The float rule, exposed for the int8 table and for tests.
 uint8_t map_real(float v, float lo, float hi, float k);
 

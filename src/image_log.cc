@@ -85,6 +85,10 @@ detail::Blob encoded_at(const void* context, size_t index) {
   return blob;
 }
 
+Status place_images(void* context, uint8_t* payload, size_t bytes) {
+  return static_cast<PngBatch*>(context)->place(payload, bytes);
+}
+
 void decimal(char* out, uint32_t v) {
   size_t pos = 0;
   (void)detail::append_decimal(out, 12, &pos, v, 1);
@@ -100,6 +104,10 @@ Status EventWriterBase::log_images(detail::TagRef tag, int64_t step, const Image
   if (s != Status::kOk) return s;
   Summary summary;
   make_images(batch.strings(), &summary.spec);
+  if (batch.deflate) {  // compressed into the queue once there is room for the record
+    summary.place = place_images;
+    summary.place_context = &batch;
+  }
   s = log_summary(tag, step, summary);
   // A compressed image that failed while the record was being sized stopped the event
   // encoder (kEncodeError): the batch knows the real reason.

@@ -1,11 +1,16 @@
-// tinytb: PNG files from image views, stored or deflated by lodepng, in a fixed arena.
+// tinytb: PNG files from image views, stored, deflated by tinytb's own deflate, or by
+// lodepng, in a fixed arena.
 #include "tinytb/png_encoder.h"
 
 #include <string.h>
 
+#include <new>
+
 #include "lodepng_config.h"
 #include "names.h"
 #include "png_batch.h"
+#include "png_checksum.h"
+#include "png_deflate.h"
 
 namespace tinytb {
 namespace {
@@ -15,46 +20,15 @@ using detail::ArenaHeap;
 static_assert(sizeof(PngBatch::Slot) <= png_sizing::kSlotBytes, "kSlotBytes too small");
 static_assert(detail::kLutBytes + detail::kChunkPixels * 4 <= png_sizing::kScratchBytes, "kScratchBytes too small");
 
-// ---- checksums --------------------------------------------------------------------------
+// CRC-32 and Adler-32: src/png_checksum.h (shared with src/png_deflate.cc).
+using detail::adler32_update;
+using detail::crc32_update;
 
-// CRC-32 as PNG uses it (ISO 3309: reflected 0xEDB88320, init and final xor all ones).
-struct Crc32Table {
-  uint32_t entry[256];
-};
-constexpr Crc32Table make_crc32_table() {
-  Crc32Table t{};
-  for (uint32_t i = 0; i < 256; ++i) {
-    uint32_t c = i;
-    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    t.entry[i] = c;
-  }
-  return t;
-}
-constexpr Crc32Table kCrc32 = make_crc32_table();
-
-// Running CRC (pre- and post-conditioned by the caller: start at 0xFFFFFFFF, xor at the end).
-uint32_t crc32_update(uint32_t crc, const uint8_t* p, size_t n) {
-  for (size_t i = 0; i < n; ++i) crc = kCrc32.entry[(crc ^ p[i]) & 0xFFu] ^ (crc >> 8);
-  return crc;
-}
-
-// Adler-32 (RFC 1950): sums modulo 65521, reduced every 5552 bytes (the most that cannot
-// overflow 32 bits).
-uint32_t adler32_update(uint32_t adler, const uint8_t* p, size_t n) {
-  uint32_t a = adler & 0xFFFFu, b = adler >> 16;
-  while (n > 0) {
-    const size_t run = n < 5552 ? n : 5552;
-    for (size_t i = 0; i < run; ++i) {
-      a += p[i];
-      b += a;
-    }
-    a %= 65521u;
-    b %= 65521u;
-    p += run;
-    n -= run;
-  }
-  return (b << 16) | a;
-}
+// The public bound of tinytb's deflate state (png_arena_bytes) holds, and stays close.
+static_assert(sizeof(detail::DeflateState) <= png_sizing::kDeflateStateBytes, "kDeflateStateBytes too small");
+static_assert(png_sizing::kDeflateStateBytes - sizeof(detail::DeflateState) <= 160, "kDeflateStateBytes too loose");
+static_assert(TINYTB_DEFLATE_BUFFER == detail::kDeflateBuffer && TINYTB_DEFLATE_MAX_RUNS == detail::kDeflateMaxMatches,
+              "png_encoder.h and png_deflate.h disagree on the deflate's buffers");
 
 void put_be32(uint8_t* out, uint32_t v) {
   out[0] = static_cast<uint8_t>(v >> 24);
@@ -80,7 +54,7 @@ class PngEmitter {
     uint8_t b[4];
     put_be32(b, length);
     raw(b, 4);
-    crc_ = 0xFFFFFFFFu;
+    crc_ = detail::kCrc32Init;
     put(reinterpret_cast<const uint8_t*>(type), 4);
   }
   void put(const uint8_t* p, size_t n) {
@@ -94,7 +68,7 @@ class PngEmitter {
   }
   void end_chunk() {
     uint8_t b[4];
-    put_be32(b, crc_ ^ 0xFFFFFFFFu);
+    put_be32(b, crc_);
     raw(b, 4);
   }
   bool ok() const { return ok_; }
@@ -157,7 +131,7 @@ class StoredDeflate {
   PngEmitter* png_;
   size_t left_;
   uint32_t block_left_ = 0;
-  uint32_t adler_ = 1;
+  uint32_t adler_ = detail::kAdler32Init;
 };
 
 // The same stored stream written into memory (the fallback for incompressible images).
@@ -281,12 +255,13 @@ Status PngBatch::begin(PngEncoderBase& enc, const ImageView* image_views, size_t
   uint8_t* base = enc.arena_ == nullptr ? nullptr : align8(enc.arena_);
   const size_t lost = static_cast<size_t>(base - enc.arena_);
   const size_t usable = enc.arena_bytes_ < lost ? 0 : (enc.arena_bytes_ - lost) & ~static_cast<size_t>(7);
-  const bool deflate = lim.mode == PngMode::kCompressed;
+  const bool lode = lim.mode == PngMode::kLodepng;
+  const bool own = lim.mode == PngMode::kFast || lim.mode == PngMode::kCompressed;
   const size_t row_bytes = png_sizing::round8(static_cast<size_t>(w) * ch);
   const size_t sums_bytes = png_sizing::round8(4 * static_cast<size_t>(w) * ch);
   const size_t front = image_count * png_sizing::kSlotBytes + png_sizing::kScratchBytes + sums_bytes + row_bytes +
-                       (deflate ? row_bytes : 0);
-  const size_t filtered = deflate ? png_sizing::filtered_bytes(w, h, ch) : 0;
+                       (lode || own ? row_bytes : 0) + (own ? png_sizing::kDeflateStateBytes : 0);
+  const size_t filtered = lode ? png_sizing::filtered_bytes(w, h, ch) : 0;
   if (base == nullptr || usable < png_arena_bytes(w, h, ch, lim.mode, image_count) - png_sizing::kAlignSlack ||
       usable < front || usable - front < png_sizing::round8(filtered)) {
     return Status::kTooLarge;
@@ -299,7 +274,8 @@ Status PngBatch::begin(PngEncoderBase& enc, const ImageView* image_views, size_t
   width = w;
   height = h;
   channels = ch;
-  compressed = deflate;
+  compressed = lode;
+  deflate = own;
   (void)decimal(width_text, w);
   (void)decimal(height_text, h);
   base_ = base;
@@ -312,11 +288,17 @@ Status PngBatch::begin(PngEncoderBase& enc, const ImageView* image_views, size_t
   p += sums_bytes;
   row_ = p;
   p += row_bytes;
-  if (compressed) {
+  if (compressed || deflate) {
     prev_ = p;
     p += row_bytes;
+  }
+  if (compressed) {
     filtered_bytes_ = filtered;
     filtered_ = base + usable - png_sizing::round8(filtered);
+  }
+  if (deflate) {
+    state_ = new (p) detail::DeflateState;  // placement: the arena's bytes, no heap
+    p += png_sizing::kDeflateStateBytes;
   }
   kept_end_ = p;
   peak_ = front + lost;
@@ -347,7 +329,7 @@ Status PngBatch::encode_next() {
   detail::RowReader reader;
   detail::prepare_rows(views[i], scratch_, sums_, &reader);
   memset(prev_, 0, row_bytes);
-  uint32_t adler = 1;
+  uint32_t adler = detail::kAdler32Init;
   uint8_t* out = filtered_;
   uint8_t* row = row_;
   uint8_t* prev = prev_;
@@ -401,9 +383,77 @@ Status PngBatch::encode_next() {
     stream_bytes = store_into(stream, filtered_, filtered_bytes_);
     ++encoder->stored_fallbacks_;
   }
-  slots_[i] = Slot{static_cast<uint32_t>(stream - base_), static_cast<uint32_t>(stream_bytes), adler, 0};
+  slots_[i] = Slot{static_cast<uint32_t>(stream - base_), static_cast<uint32_t>(stream_bytes), adler, 0, nullptr, 0};
   kept_end_ = stream + png_sizing::round8(stream_bytes);
   ++encoded;
+  return Status::kOk;
+}
+
+Status PngBatch::deflate_into(size_t i, uint8_t* out, size_t capacity, size_t* size) {
+  detail::DeflateState* state = static_cast<detail::DeflateState*>(state_);
+  const detail::DeflateLevel level =
+      encoder->limits_.mode == PngMode::kFast ? detail::DeflateLevel::kFast : detail::DeflateLevel::kDefault;
+  detail::RowReader reader;
+  detail::prepare_rows(views[i], scratch_, sums_, &reader);
+  // Never more than the stored PNG: beyond that, storing is smaller (and png_max_bytes()
+  // stays the bound of every mode, which image_record_bytes() relies on).
+  const size_t stored = png_max_bytes(width, height, channels);
+  Status s =
+      detail::png_deflate_begin(state, width, height, channels, level, out, capacity < stored ? capacity : stored);
+  // Rows go to the deflate one by one: read in place when the view needs no conversion,
+  // otherwise converted into the two row buffers in turn (the filters read the row above).
+  const uint8_t* prev = nullptr;
+  for (uint32_t y = 0; y < height && s == Status::kOk; ++y) {
+    const uint8_t* row = detail::direct_row(reader, y);
+    if (row == nullptr) {
+      uint8_t* buffer = (y & 1) != 0 ? prev_ : row_;
+      detail::read_row(reader, y, buffer);
+      row = buffer;
+    }
+    s = detail::png_deflate_row(state, row, prev);
+    prev = row;
+  }
+  if (s == Status::kOk) s = detail::png_deflate_end(state, size);
+  if (s == Status::kOk) {
+    ++encoder->images_encoded_;
+    return Status::kOk;
+  }
+  if (s != Status::kTooLarge) return Status::kEncodeError;  // the arguments were checked: a bug
+  // The compressed PNG did not fit: store it, if that fits.
+  if (capacity < stored) return Status::kTooLarge;
+  MemoryOut memory{out, capacity, 0};
+  ByteWriter writer;
+  writer.write = write_memory;
+  writer.context = &memory;
+  if (!write_png(i, writer) || memory.size != stored) return Status::kEncodeError;
+  ++encoder->stored_fallbacks_;
+  *size = memory.size;
+  return Status::kOk;
+}
+
+Status PngBatch::place(uint8_t* payload, size_t bytes) {
+  if (status != Status::kOk) return status;
+  // The record was sized with every PNG at png_max_bytes(): the PNGs go at the end of its
+  // payload, one after the other, so everything the encoder writes in front of PNG i
+  // (headers at their largest, the PNGs before it) ends before PNG i starts.
+  const size_t bound = png_max_bytes(width, height, channels);
+  if (payload == nullptr || bytes / bound < count) {
+    status = Status::kEncodeError;
+    return status;
+  }
+  uint8_t* p = payload + bytes - count * bound;
+  for (size_t i = 0; i < count; ++i) {
+    size_t size = 0;
+    const Status s = deflate_into(i, p, bound, &size);
+    if (s != Status::kOk) {
+      status = s;
+      return s;
+    }
+    slots_[i].png = p;
+    slots_[i].png_size = size;
+    p += size;
+  }
+  placed = true;
   return Status::kOk;
 }
 
@@ -459,6 +509,16 @@ detail::Blob PngBatch::at(const void* context, size_t index) {
     return blob;
   }
   const size_t i = index - 2;
+  if (b->deflate) {
+    if (b->placed) {  // compressed into the queue already: the event encoder moves it into place
+      blob.data = b->slots_[i].png;
+      blob.size = b->slots_[i].png_size;
+    } else {  // sizing the record at its largest, before place()
+      blob.size = png_max_bytes(b->width, b->height, b->channels);
+      blob.produce = not_placed;
+    }
+    return blob;
+  }
   while (b->compressed && b->encoded <= i && b->status == Status::kOk) (void)b->encode_next();
   if (b->status != Status::kOk) {
     blob.size = 1;  // no data and no producer: the encoder stops, the caller reports b->status
@@ -477,6 +537,8 @@ bool PngBatch::produce(const void* context, size_t index, detail::ByteOut* out) 
   return index >= 2 && b->write_png(index - 2, writer);
 }
 
+bool PngBatch::not_placed(const void*, size_t, detail::ByteOut*) { return false; }
+
 // ---- the encoder ------------------------------------------------------------------------------
 
 PngEncoderBase::PngEncoderBase(uint8_t* arena, size_t arena_bytes, const PngLimits& limits)
@@ -490,6 +552,11 @@ Status PngEncoderBase::encode(const ImageView& view, uint8_t* out, size_t capaci
   PngBatch batch;
   Status s = batch.begin(*this, &view, 1);
   if (s != Status::kOk) return s;
+  if (batch.deflate) {
+    s = batch.deflate_into(0, out, capacity, size);
+    batch.end();
+    return s;
+  }
   if (batch.compressed) s = batch.encode_next();
   if (s == Status::kOk && batch.png_bytes(0) > capacity) s = Status::kTooLarge;
   if (s == Status::kOk) {

@@ -10,6 +10,13 @@ namespace tinytb {
 
 struct EventWriterBase::Summary {
   detail::SummarySpec spec;
+  // Optional: called once the queue has room for the record at its largest (as sized
+  // with the blobs' at() answers at that time), before the record is sized again and
+  // encoded. `payload` is where the record's payload will start, `bytes` that largest
+  // payload. Images compressed by tinytb's deflate are written there (src/png_batch.h);
+  // a failure is returned as it is and nothing is queued.
+  Status (*place)(void* context, uint8_t* payload, size_t bytes) = nullptr;
+  void* place_context = nullptr;
 };
 
 }  // namespace tinytb

@@ -5,7 +5,9 @@
 //   TINYTB_FW_LOGGING  1: log (default); 0: no tinytb at all, the baseline whose size
 //                      `make size` subtracts to tell what logging adds
 //   TINYTB_FW_IMAGES   0: scalars and text only; 1: stored PNGs (default); 2: compressed
-//                      PNGs (lodepng's deflate: hundreds of KB of arena, a PSRAM board)
+//                      PNGs (tinytb's deflate, PngMode::kCompressed: about 9-12 KB of
+//                      arena); 3: compressed by lodepng's deflate (PngMode::kLodepng:
+//                      hundreds of KB of arena, a PSRAM board; not in `make size`)
 //   TINYTB_FW_RGB      1: frame limit 160x120 RGB, both cameras logged (default);
 //                      0: frame limit 96x96 gray, the model's input only
 //   TINYTB_FW_FRAMES   frames to capture, score and log (default 8)
@@ -36,8 +38,8 @@
 #if TINYTB_FW_LOGGING != 0 && TINYTB_FW_LOGGING != 1
 #error "TINYTB_FW_LOGGING must be 0 or 1"
 #endif
-#if TINYTB_FW_IMAGES < 0 || TINYTB_FW_IMAGES > 2
-#error "TINYTB_FW_IMAGES must be 0 (none), 1 (stored PNG) or 2 (compressed PNG)"
+#if TINYTB_FW_IMAGES < 0 || TINYTB_FW_IMAGES > 3
+#error "TINYTB_FW_IMAGES must be 0 (none), 1 (stored PNG), 2 (compressed PNG) or 3 (lodepng PNG)"
 #endif
 #if TINYTB_FW_RGB != 0 && TINYTB_FW_RGB != 1
 #error "TINYTB_FW_RGB must be 0 (96x96 gray) or 1 (160x120 RGB)"
@@ -53,8 +55,10 @@
 #define TINYTB_FW_IMAGES_TEXT "none"
 #elif TINYTB_FW_IMAGES == 1
 #define TINYTB_FW_IMAGES_TEXT "stored PNG"
-#else
+#elif TINYTB_FW_IMAGES == 2
 #define TINYTB_FW_IMAGES_TEXT "compressed PNG"
+#else
+#define TINYTB_FW_IMAGES_TEXT "lodepng PNG"
 #endif
 #if TINYTB_FW_IMAGES == 0
 #define TINYTB_FW_LIMIT_TEXT ""

@@ -45,7 +45,9 @@ constexpr size_t kValueBytes = 1024;
 constexpr uint32_t kMaxWidth = TINYTB_FW_RGB ? camera::kColorWidth : camera::kGrayWidth;
 constexpr uint32_t kMaxHeight = TINYTB_FW_RGB ? camera::kColorHeight : camera::kGrayHeight;
 constexpr uint8_t kMaxChannels = TINYTB_FW_RGB ? 3 : 1;
-constexpr tinytb::PngMode kPngMode = TINYTB_FW_IMAGES == 2 ? tinytb::PngMode::kCompressed : tinytb::PngMode::kStored;
+constexpr tinytb::PngMode kPngMode = TINYTB_FW_IMAGES == 3   ? tinytb::PngMode::kLodepng
+                                     : TINYTB_FW_IMAGES == 2 ? tinytb::PngMode::kCompressed
+                                                             : tinytb::PngMode::kStored;
 tinytb::PngEncoder<kMaxWidth, kMaxHeight, kMaxChannels, kPngMode> g_png;
 constexpr size_t kQueueBytes =
     tinytb::image_record_bytes(kMaxTagLen, kMaxWidth, kMaxHeight, kMaxChannels) + kValueBytes;

@@ -654,7 +654,8 @@ int main(int argc, char** argv) {
   static camera_board::Result camera;  // camera frames and model tensors as images
   camera_board::run(logdir, &camera);
   printf("  %-20s %5u records %8llu bytes   %u images; queue high water %6u of %u bytes\n"
-         "    PNG arenas used: %u of %u B (96x96 gray, stored), %u of %u B (160x120 RGB), %u of %u B (48x48 x4)\n"
+         "    PNG arenas used: %u of %u B (96x96 gray, compressed), %u of %u B (160x120 RGB, compressed), "
+         "%u of %u B (48x48 x4, fast)\n"
          "    %s\n",
          "esp32s3-cam/camera", static_cast<unsigned>(camera.records), static_cast<unsigned long long>(camera.bytes),
          static_cast<unsigned>(camera.images), static_cast<unsigned>(camera.queue_high_water),

@@ -1,40 +1,50 @@
 // tinytb: PNG encoding in a fixed arena, for image summaries.
 //
-//   // Up to 160x120 RGB, compressed with lodepng's deflate, one image per call:
+//   // A microcontroller: compressed PNGs with tinytb's own deflate, about 11 KiB of arena
+//   // for 160x120 RGB whatever the frame's height:
 //   static tinytb::PngEncoder<160, 120, 3, tinytb::PngMode::kCompressed> png;
-//   static_assert(png.kArenaBytes < 1024 * 1024, "fits the board's PSRAM");
 //   (void)writer.image("camera/frame", step, view, png);
 //
-//   // A small MCU: stored (uncompressed) PNGs need only a few rows of RAM:
+//   // Stored (uncompressed) PNGs need only a few rows of RAM:
 //   static tinytb::PngEncoder<96, 96, 1> png;          // kStored: 1 KiB or so
 //
-// Two modes (docs/images.md has the measurements behind them):
+// Four modes (docs/images.md and docs/png.md have the measurements behind them):
 //   kStored      PNG with uncompressed deflate blocks. Its size is known from the
 //                dimensions alone, so the PNG is generated row by row straight into the
 //                writer's queue while the record is encoded: the arena holds a row, a
-//                row of sums for down-scaling and 512 bytes of scratch. Never copies a
-//                frame. lodepng is not involved.
-//   kCompressed  each row is converted and PNG-filtered (the standard's minimum sum of
-//                absolute differences heuristic) into the arena, lodepng's deflate
-//                (dynamic Huffman, LZ77 window 2048) compresses it into the arena, and
-//                the compressed stream is copied once, into the queue, when the record
-//                is encoded. An image that deflate does not make smaller is stored
-//                instead (stored_fallbacks() counts them), so a PNG is never larger
-//                than its stored form. lodepng needs 256 KiB for its hash table alone:
-//                this mode is for boards with PSRAM and for Linux boards.
+//                row of sums for down-scaling and 512 bytes of scratch. lodepng is not
+//                involved.
+//   kCompressed  tinytb's own deflate (src/png_deflate.h), default level: per row the
+//                filter with the least sum of absolute differences, literals and runs,
+//                dynamic Huffman codes per 4 KiB block. Each row is converted into one of
+//                two row buffers (or read in place when the view is packed 8-bit gray,
+//                RGB or RGBA) and compressed straight into the writer's queue, behind a
+//                reserved header that is written once the length is known. The arena is
+//                the deflate state (about 8 KiB), two rows, the row of sums and the
+//                scratch: it does not grow with the height. The mode for MCUs.
+//   kFast        the same with DeflateLevel::kFast (Paeth on every row): about 1.5-2.5x
+//                faster, 0.2-2 % larger.
+//   kLodepng     each row is converted and PNG-filtered into the arena, lodepng's deflate
+//                (dynamic Huffman, LZ77 window 2048) compresses it into the arena, and the
+//                stream is copied once, into the queue. lodepng needs 256 KiB for its hash
+//                table alone: this mode is for boards with PSRAM and for Linux boards.
+// In every compressed mode an image that deflate does not make smaller is stored instead
+// (stored_fallbacks() counts them), so a PNG is never larger than its stored form,
+// png_max_bytes(): image_record_bytes() holds for every mode.
 //
 // The arena: the caller provides it (PngEncoder<...> holds one inline; PngEncoderBase
 // takes any buffer, e.g. in external RAM). png_arena_bytes() is the most a configuration
-// can use, for any pixel content (docs/images.md derives it from lodepng's allocations);
-// a call whose images need more than the arena holds returns kTooLarge before anything
-// is encoded. arena_high_water() tells what was really used.
+// can use, for any pixel content (docs/images.md derives it); a call whose images need
+// more than the arena holds returns kTooLarge before anything is encoded.
+// arena_high_water() tells what was really used.
 //
-// lodepng's allocator hooks (lodepng_malloc, lodepng_realloc, lodepng_free) are plain
-// functions with no context pointer, so they are bound to one encoder's arena at a time,
-// for the duration of one deflate. A compressed encode that finds them bound (another
-// encoder in another task or an interrupt) returns kBusy and writes nothing; with nothing
-// bound they return null, so lodepng called by anything else fails instead of reaching
-// into an arena. An encoder object is used by one call at a time (kBusy otherwise).
+// kLodepng only: lodepng's allocator hooks (lodepng_malloc, lodepng_realloc,
+// lodepng_free) are plain functions with no context pointer, so they are bound to one
+// encoder's arena at a time, for the duration of one deflate. A kLodepng encode that
+// finds them bound (another encoder in another task or an interrupt) returns kBusy and
+// writes nothing; with nothing bound they return null, so lodepng called by anything
+// else fails instead of reaching into an arena. In every mode an encoder object is used
+// by one call at a time (kBusy otherwise).
 #ifndef TINYTB_PNG_ENCODER_H_
 #define TINYTB_PNG_ENCODER_H_
 
@@ -48,7 +58,9 @@
 
 namespace tinytb {
 
-enum class PngMode : uint8_t { kStored, kCompressed };
+// kStored: uncompressed; kFast / kCompressed: tinytb's deflate (fast / default level),
+// a few KiB of arena; kLodepng: lodepng's deflate, hundreds of KiB of arena.
+enum class PngMode : uint8_t { kStored, kFast, kCompressed, kLodepng };
 
 // What an encoder accepts. Views larger than max_width x max_height (after crop and
 // down-scale), with more than max_channels output channels, or batches of more than
@@ -72,6 +84,18 @@ constexpr size_t kSlotBytes = 32;      // per image of a call: sizes, offsets, c
 constexpr size_t kScratchBytes = 512;  // an int8 lookup table and a chunk of converted pixels
 constexpr size_t kAlignSlack = 8;      // a caller's arena may start anywhere
 constexpr size_t kWindow = 2048;       // lodepng's LZ77 window (its default)
+
+// tinytb's deflate (kFast, kCompressed): an upper bound of sizeof(detail::DeflateState)
+// on any target (src/png_encoder.cc checks it): the filtered-byte buffer, the run list,
+// the Huffman counts, lengths, codes and scratch (2724 bytes), and 136 bytes for its
+// counters, bit writer and pointers. Same defaults as src/png_deflate.h.
+#ifndef TINYTB_DEFLATE_BUFFER
+#define TINYTB_DEFLATE_BUFFER 4096
+#endif
+#ifndef TINYTB_DEFLATE_MAX_RUNS
+#define TINYTB_DEFLATE_MAX_RUNS 256
+#endif
+constexpr size_t kDeflateStateBytes = round8(TINYTB_DEFLATE_BUFFER + 4 * TINYTB_DEFLATE_MAX_RUNS + 2724 + 136);
 
 // The PNG-filtered image: one filter byte, then the row's bytes, for every row.
 constexpr size_t filtered_bytes(size_t w, size_t h, size_t ch) { return h * (1 + w * ch); }
@@ -127,9 +151,15 @@ constexpr size_t png_arena_bytes(size_t width, size_t height, size_t channels, P
   const size_t fixed = kAlignSlack + batch * kSlotBytes + kScratchBytes + round8(width * channels) +
                        round8(4 * width * channels);
   if (mode == PngMode::kStored) return fixed;
+  // tinytb's deflate: the second row buffer (the row above, which the filters read) and
+  // the deflate state. Nothing grows with the height: the PNG goes straight into the
+  // writer's queue (or the caller's buffer).
+  if (mode == PngMode::kFast || mode == PngMode::kCompressed) {
+    return fixed + round8(width * channels) + kDeflateStateBytes;
+  }
   const size_t filtered = filtered_bytes(width, height, channels);
   const size_t stream = stored_deflate_bytes(filtered);
-  // The previous row for filtering, the filtered image, the streams of the batch's
+  // kLodepng: the previous row for filtering, the filtered image, the streams of the batch's
   // earlier images, this image's stream (room to grow by half), lodepng's work.
   return fixed + round8(width * channels) + round8(filtered) + (batch - 1) * block(stream) +
          block(stream + stream / 2 + 8) + deflate_bytes(filtered, pointer_bytes);
@@ -149,14 +179,16 @@ class PngEncoderBase {
   // length. For a PNG you want outside an event file (an SD card, a serial link).
   // Errors: kInvalidArgument (bad view, null out or size), kTooLarge (view beyond the
   // limits, arena too small, or capacity below what this PNG needs), kBusy.
-  // png_max_bytes() of the output size is always enough capacity.
+  // png_max_bytes() of the output size is always enough capacity. kFast/kCompressed
+  // compress straight into `out`: a capacity below png_max_bytes() works when the PNG
+  // compresses into it.
   Status encode(const ImageView& view, uint8_t* out, size_t capacity, size_t* size);
 
   const PngLimits& limits() const { return limits_; }
   size_t arena_capacity() const { return arena_bytes_; }
   // The most arena bytes any call has used so far (alignment loss included).
   size_t arena_high_water() const { return high_water_; }
-  // Compressed mode: images written stored because deflate did not make them smaller.
+  // Compressed modes: images written stored because deflate did not make them smaller.
   uint32_t stored_fallbacks() const { return stored_fallbacks_; }
   // Images encoded so far.
   uint32_t images_encoded() const { return images_encoded_; }
@@ -176,7 +208,7 @@ class PngEncoderBase {
 // An encoder with its arena inline, sized at compile time for the largest image:
 //   MaxWidth x MaxHeight:  output size (after crop and down-scale)
 //   MaxChannels:           1, 3 or 4 (a 3-channel encoder also takes gray images)
-//   Mode:                  kStored or kCompressed
+//   Mode:                  kStored, kFast, kCompressed or kLodepng
 //   MaxBatch:              images per summary
 template <uint32_t MaxWidth, uint32_t MaxHeight, uint8_t MaxChannels = 3, PngMode Mode = PngMode::kStored,
           uint8_t MaxBatch = 1>

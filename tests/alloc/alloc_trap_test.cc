@@ -154,11 +154,14 @@ TEST(AllocTrap, HistogramsAndAudioAllocateNothing) {
   EXPECT_EQ(calls, 0) << "heap calls while bucketing and logging";
 }
 
-// Images: every format, stored and compressed (lodepng's allocations go to the arena),
-// batches, pre-encoded bytes, PngEncoder::encode() and refused calls, with the trap armed.
+// Images: every format in every mode (tinytb's deflate compressing into the queue; lodepng's
+// allocations going to the arena), batches, pre-encoded bytes, PngEncoder::encode() and
+// refused calls, with the trap armed.
 tinytb::PosixSink g_image_sink;
 tinytb::EventWriter<128 * 1024, 16> g_image_writer;
+tinytb::PngEncoder<160, 120, 3, tinytb::PngMode::kLodepng, 2> g_png_lodepng;
 tinytb::PngEncoder<160, 120, 3, tinytb::PngMode::kCompressed, 2> g_png_compressed;
+tinytb::PngEncoder<160, 120, 3, tinytb::PngMode::kFast, 2> g_png_fast;
 tinytb::PngEncoder<96, 96, 4, tinytb::PngMode::kStored, 3> g_png_stored;
 uint8_t g_camera[160 * 120 * 4];
 float g_feature_map[12 * 12 * 8];
@@ -193,8 +196,11 @@ TEST(AllocTrap, ImagesAllocateNothing) {
       const PixelFormat formats[] = {PixelFormat::kRgb565Be, PixelFormat::kYuyv, PixelFormat::kBgr888};
       const ImageView frame = ImageView::frame(formats[step % 3], g_camera, 160, 120);
       check(camera.image("frame", step, frame, g_png_compressed));
+      check(camera.image("frame_fast", step, frame, g_png_fast));
+      check(camera.image("frame_lodepng", step, frame, g_png_lodepng));
       const ImageView pair[] = {frame.cropped(0, 0, 80, 60), frame.cropped(80, 60, 80, 60)};
       check(camera.images("quarters", step, pair, 2, g_png_compressed));
+      check(camera.images("quarters_lodepng", step, pair, 2, g_png_lodepng));
       const ImageView tensors[] = {
           ImageView::tensor(g_feature_map, 12, 12, 4, tinytb::ValueRange::min_max(), tinytb::TensorLayout::kChw),
           ImageView::tensor(scores, 12, 12, 4, tinytb::Quantization{0.05f, -3}),
@@ -203,11 +209,15 @@ TEST(AllocTrap, ImagesAllocateNothing) {
       check(g_image_writer.image("camera/gray", step,
                                  ImageView::frame(PixelFormat::kGray8, g_camera, 160, 120).downscaled(2),
                                  g_png_compressed));
+      check(g_image_writer.image("camera/gray_in_place", step, ImageView::frame(PixelFormat::kGray8, g_camera, 160, 120),
+                                 g_png_fast));
       check(camera.encoded_image("jpeg", step, tinytb::EncodedImage{jpeg, sizeof(jpeg)}, 16, 8));
     }
     size_t size = 0;
     check(g_png_compressed.encode(ImageView::frame(PixelFormat::kRgb888, g_camera, 160, 120).downscaled(4),
                                   g_png_file, sizeof(g_png_file), &size));
+    check(g_png_lodepng.encode(ImageView::frame(PixelFormat::kRgb888, g_camera, 160, 120).downscaled(4), g_png_file,
+                               sizeof(g_png_file), &size));
     // Refused calls must not allocate either.
     (void)camera.image("frame", 0, ImageView::frame(PixelFormat::kRgb888, g_camera, 160, 120), g_png_compressed);
     (void)camera.image("frame", 100, ImageView::frame(PixelFormat::kRgb888, g_camera, 320, 240), g_png_compressed);
@@ -217,8 +227,12 @@ TEST(AllocTrap, ImagesAllocateNothing) {
   }
   EXPECT_EQ(first_error, Status::kOk) << tinytb::status_name(first_error);
   EXPECT_EQ(calls, 0) << "heap calls while encoding and logging images";
-  EXPECT_GT(g_png_compressed.images_encoded(), 0u);
-  EXPECT_LE(g_png_compressed.arena_high_water(), g_png_compressed.kArenaBytes);
+  for (const tinytb::PngEncoderBase* png : {static_cast<const tinytb::PngEncoderBase*>(&g_png_compressed),
+                                            static_cast<const tinytb::PngEncoderBase*>(&g_png_fast),
+                                            static_cast<const tinytb::PngEncoderBase*>(&g_png_lodepng)}) {
+    EXPECT_GT(png->images_encoded(), 0u);
+    EXPECT_LE(png->arena_high_water(), png->arena_capacity());
+  }
 }
 
 }  // namespace

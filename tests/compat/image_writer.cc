@@ -1,14 +1,14 @@
-// tinytb compat fixture: images. Every pixel format and tensor type through both PNG
-// modes, windows and down-scaling, bottom-up rows, batches, pre-encoded JPEG and PNG,
+// tinytb compat fixture: images. Every pixel format and tensor type through the PNG
+// modes (stored; kCompressed and kFast, tinytb's deflate; kLodepng), windows and down-scaling, bottom-up rows, batches, pre-encoded JPEG and PNG,
 // and every refusal, through the POSIX sink; plus a manifest (with the source bytes in
 // files beside it) from which the judge computes every pixel on its own.
 //
 //   build/compat/image_writer --logdir DIR --manifest PATH
 //
-// Runs: camera  (compressed and stored encoders, every frame format, 3 steps each)
+// Runs: camera  (an encoder per mode, every frame format, 3 steps each, noise)
 //       model   (uint8, int8 and float32 tensors, HWC and CHW, ranges, NaN and infinities)
-//       mixed   (batches of k = 3, JPEG and PNG passed through, a scope)
-//       mcu     (a 96x96 gray stored encoder and a small queue, as on a microcontroller)
+//       mixed   (batches of k = 3 in every mode, JPEG and PNG passed through, a scope)
+//       mcu     (96x96 gray encoders, stored and compressed, and a small queue, as on a microcontroller)
 // The exit status is 0 only if every call returned the expected Status.
 #include <math.h>
 #include <stdio.h>
@@ -95,11 +95,14 @@ std::vector<uint8_t> camera_like(size_t bytes, uint32_t seed) {
   return v;
 }
 
-// ---- camera: every frame format, compressed and stored -----------------------------------------
+// ---- camera: every frame format in every mode ---------------------------------------------------
+// kCompressed and kFast: tinytb's deflate, straight into the queue; kLodepng: lodepng's.
 
 tinytb::PosixSink g_camera_sink;
-tinytb::EventWriter<64 * 1024, 32, 64> g_camera_writer;
+tinytb::EventWriter<64 * 1024, 48, 64> g_camera_writer;
 tinytb::PngEncoder<80, 60, 4, PngMode::kCompressed> g_compressed;
+tinytb::PngEncoder<80, 60, 4, PngMode::kFast> g_fast;
+tinytb::PngEncoder<80, 60, 4, PngMode::kLodepng> g_lodepng;
 tinytb::PngEncoder<80, 60, 4, PngMode::kStored> g_stored;
 
 void camera_run() {
@@ -118,6 +121,8 @@ void camera_run() {
       ImageView v = ImageView::frame(formats[f], src.bytes.data(), 80, 60, stride);
       if (step == 2) v = v.cropped(4, 2, 70, 52).downscaled(2);  // step 2: a window, halved
       LOG(g_camera_writer, "camera", "compressed/" + fmt, step, &v, 1, g_compressed, &src, name);
+      LOG(g_camera_writer, "camera", "fast/" + fmt, step, &v, 1, g_fast, &src, name);
+      LOG(g_camera_writer, "camera", "lodepng/" + fmt, step, &v, 1, g_lodepng, &src, name);
       LOG(g_camera_writer, "camera", "stored/" + fmt, step, &v, 1, g_stored, &src, name);
     }
   }
@@ -127,17 +132,26 @@ void camera_run() {
   const ImageView up = ImageView::frame(PixelFormat::kGray8, bmp.bytes.data() + 47 * 64, 64, 48, -64);
   LOG(g_camera_writer, "camera", "stored/gray8_bottom_up", 0, &up, 1, g_stored, &bmp, "bottom_up.raw");
   LOG(g_camera_writer, "camera", "compressed/gray8_bottom_up", 0, &up, 1, g_compressed, &bmp, "bottom_up.raw");
-  // Noise: deflate cannot shrink it, the image is stored in compressed mode too.
+  LOG(g_camera_writer, "camera", "fast/gray8_bottom_up", 0, &up, 1, g_fast, &bmp, "bottom_up.raw");
+  LOG(g_camera_writer, "camera", "lodepng/gray8_bottom_up", 0, &up, 1, g_lodepng, &bmp, "bottom_up.raw");
+  // Noise: deflate cannot shrink it, the image is stored in every compressed mode too.
   static Source noise;
   noise.bytes.resize(80 * 60 * 3);
   std::mt19937 rng(5);
   for (auto& b : noise.bytes) b = static_cast<uint8_t>(rng());
   const ImageView n = ImageView::frame(PixelFormat::kRgb888, noise.bytes.data(), 80, 60);
-  const uint32_t fallbacks = g_compressed.stored_fallbacks();
-  LOG(g_camera_writer, "camera", "compressed/noise", 0, &n, 1, g_compressed, &noise, "noise.raw");
-  if (g_compressed.stored_fallbacks() != fallbacks + 1) {
-    fprintf(stderr, "image_writer: noise was not stored\n");
-    ++g_failures;
+  struct Mode {
+    const char* tag;
+    tinytb::PngEncoderBase* png;
+  };
+  for (const Mode& m : {Mode{"compressed/noise", &g_compressed}, Mode{"fast/noise", &g_fast},
+                        Mode{"lodepng/noise", &g_lodepng}}) {
+    const uint32_t fallbacks = m.png->stored_fallbacks();
+    LOG(g_camera_writer, "camera", m.tag, 0, &n, 1, *m.png, &noise, "noise.raw");
+    if (m.png->stored_fallbacks() != fallbacks + 1) {
+      fprintf(stderr, "image_writer: %s was not stored\n", m.tag);
+      ++g_failures;
+    }
   }
   EXPECT_OK(g_camera_writer.close());
 }
@@ -191,6 +205,8 @@ void model_run() {
 tinytb::PosixSink g_mixed_sink;
 tinytb::EventWriter<64 * 1024, 16, 64> g_mixed_writer;
 tinytb::PngEncoder<40, 30, 3, PngMode::kCompressed, 3> g_batch_png;
+tinytb::PngEncoder<40, 30, 3, PngMode::kFast, 3> g_batch_fast;
+tinytb::PngEncoder<40, 30, 3, PngMode::kLodepng, 3> g_batch_lodepng;
 tinytb::PngEncoder<40, 30, 3, PngMode::kStored, 3> g_batch_stored;
 
 std::vector<uint8_t> read_file(const std::string& path) {
@@ -218,6 +234,8 @@ void mixed_run(const char* self) {
   for (int64_t step = 0; step < 3; ++step) {
     LOG(g_mixed_writer, "mixed", "batch/compressed", step, three, 3 - static_cast<size_t>(step), g_batch_png,
         &frame, "mixed_frame.raw");
+    LOG(g_mixed_writer, "mixed", "batch/fast", step, three, 3, g_batch_fast, &frame, "mixed_frame.raw");
+    LOG(g_mixed_writer, "mixed", "batch/lodepng", step, three, 2, g_batch_lodepng, &frame, "mixed_frame.raw");
     LOG(g_mixed_writer, "mixed", "batch/stored", step, three, 3, g_batch_stored, &frame, "mixed_frame.raw");
   }
 
@@ -235,6 +253,12 @@ void mixed_run(const char* self) {
   const std::string png_path = g_sources.write("encoded.png", png, png_size);
   const tinytb::EncodedImage p{png, png_size};
   log_encoded(camera, "mixed", "png", 0, &p, 1, 40, 30, {png_path}, __LINE__);
+  static uint8_t lode_png[8192];
+  size_t lode_size = 0;
+  EXPECT_OK(g_batch_lodepng.encode(full.downscaled(2), lode_png, sizeof(lode_png), &lode_size));
+  const std::string lode_path = g_sources.write("encoded_lodepng.png", lode_png, lode_size);
+  const tinytb::EncodedImage lp{lode_png, lode_size};
+  log_encoded(camera, "mixed", "png", 1, &lp, 1, 40, 30, {lode_path}, __LINE__);
   const tinytb::EncodedImage two[] = {j, j};
   log_encoded(camera, "mixed", "jpeg", 1, two, 2, 48, 32, {jpeg_path, jpeg_path}, __LINE__);
 
@@ -260,6 +284,10 @@ void mixed_run(const char* self) {
   static uint8_t small_arena[4096];
   tinytb::PngEncoderBase small(small_arena, sizeof(small_arena), tinytb::PngLimits{40, 30, 3, 1, PngMode::kCompressed});
   EXPECT_REFUSED(Status::kTooLarge, g_mixed_writer.image("bad", 0, three[0], small));
+  tinytb::PngEncoderBase small_lodepng(small_arena, sizeof(small_arena),
+                                       tinytb::PngLimits{40, 30, 3, 1, PngMode::kLodepng});
+  EXPECT_REFUSED(Status::kTooLarge, g_mixed_writer.image("bad", 0, three[0], small_lodepng));
+  EXPECT_REFUSED(Status::kStepNotIncreasing, g_mixed_writer.images("batch/fast", 2, three, 3, g_batch_fast));
   EXPECT_REFUSED(Status::kStepNotIncreasing, g_mixed_writer.images("batch/stored", 2, three, 3, g_batch_stored));
   EXPECT_REFUSED(Status::kInvalidArgument, camera.encoded_image("jpeg", 5, j, 48, 33));
   EXPECT_REFUSED(Status::kInvalidArgument, camera.encoded_image("jpeg", 5, tinytb::EncodedImage{jpeg.data(), 10}, 48, 32));
@@ -272,9 +300,11 @@ void mixed_run(const char* self) {
 tinytb::PosixSink g_mcu_sink;
 tinytb::EventWriter<tinytb::image_record_bytes(20, 96, 96, 1) + 1024, 4, 20> g_mcu_writer;
 tinytb::PngEncoder<96, 96, 1> g_mcu_png;  // stored: about 1 KiB of arena
+tinytb::PngEncoder<96, 96, 1, PngMode::kCompressed> g_mcu_compressed;  // tinytb's deflate: about 9 KiB
 
 void mcu_run() {
   static_assert(tinytb::PngEncoder<96, 96, 1>::kArenaBytes < 2048, "the MCU configuration stays small");
+  static_assert(tinytb::PngEncoder<96, 96, 1, PngMode::kCompressed>::kArenaBytes < 10 * 1024, "so does compressed");
   EXPECT_OK(g_mcu_writer.open(g_mcu_sink, options("mcu", 1)));
   static Source frame;
   frame.bytes = camera_like(96 * 96, 3);
@@ -283,6 +313,8 @@ void mcu_run() {
     frame.path.clear();  // the pixels changed: a new source file per step
     const ImageView v = ImageView::frame(PixelFormat::kGray8, frame.bytes.data(), 96, 96);
     LOG(g_mcu_writer, "mcu", "camera/frame", step, &v, 1, g_mcu_png, &frame, "mcu_" + std::to_string(step) + ".raw");
+    LOG(g_mcu_writer, "mcu", "camera/compressed", step, &v, 1, g_mcu_compressed, &frame,
+        "mcu_" + std::to_string(step) + ".raw");
   }
   EXPECT_OK(g_mcu_writer.close());
 }
@@ -318,8 +350,9 @@ int main(int argc, char** argv) {
   mcu_run();
   if (!g_manifest.write(manifest_path)) return 1;
   printf("image_writer: %d images in %zu points, %d refused calls checked, %d unexpected; arena high water "
-         "%zu of %zu (compressed 80x60x4), %zu of %zu (stored)\n",
+         "(80x60x4) %zu of %zu (compressed), %zu of %zu (fast), %zu of %zu (lodepng), %zu of %zu (stored)\n",
          g_images, g_manifest.points(), g_refusals, g_failures, g_compressed.arena_high_water(),
-         g_compressed.kArenaBytes, g_stored.arena_high_water(), g_stored.kArenaBytes);
+         g_compressed.kArenaBytes, g_fast.arena_high_water(), g_fast.kArenaBytes, g_lodepng.arena_high_water(),
+         g_lodepng.kArenaBytes, g_stored.arena_high_water(), g_stored.kArenaBytes);
   return g_failures == 0 ? 0 : 1;
 }

@@ -89,6 +89,19 @@ inline std::string frame_pixels(int64_t step) {
   return px;
 }
 
+// A frame deflate cannot shrink (it is stored in compressed mode too).
+inline std::string noise_pixels(int64_t step) {
+  std::string px(kFrameW * kFrameH, '\0');
+  uint32_t x = 2463534242u ^ static_cast<uint32_t>(step);
+  for (char& p : px) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    p = static_cast<char>(x >> 24);
+  }
+  return px;
+}
+
 inline std::string frame_body(uint32_t width, uint32_t height, const std::string& pixels) {
   return "gray" + std::to_string(width) + "x" + std::to_string(height) + ":" + pixels;
 }
@@ -118,10 +131,15 @@ void run_session(Writer& w, const Policy& p, int64_t first, int64_t count, Claim
     note(s);
   };
   auto image = [&](const char* tag, int64_t step) {
-    static tinytb::PngEncoder<kFrameW, kFrameH, 1> png;  // stored PNG: about a row of arena
-    const std::string px = frame_pixels(step);
+    // Stored and compressed frames in turn: tinytb's deflate compresses into the queue
+    // behind a reserved header; every other compressed frame is noise, which it stores.
+    static tinytb::PngEncoder<kFrameW, kFrameH, 1> stored;  // about a row of arena
+    static tinytb::PngEncoder<kFrameW, kFrameH, 1, tinytb::PngMode::kCompressed> compressed;
+    const bool deflate = step % 8 == 5;
+    const std::string px = deflate && step % 16 == 13 ? noise_pixels(step) : frame_pixels(step);
     const tinytb::ImageView frame =
         tinytb::ImageView::frame(tinytb::PixelFormat::kGray8, px.data(), kFrameW, kFrameH);
+    tinytb::PngEncoderBase& png = deflate ? static_cast<tinytb::PngEncoderBase&>(compressed) : stored;
     const Status s = w.image(tag, step, frame, png);
     if (s == Status::kOk) c->accepted.push_back({tag, step, frame_body(kFrameW, kFrameH, px)});
     note(s);

@@ -154,7 +154,7 @@ def main(argv=None):
     print("console) is %s B of flash and %s B of static RAM. A logged frame is the gray frame, plus the" % (
         grouped(base_flash), grouped(base_ram)))
     print("color frame with the 160x120 RGB limit, plus two scalars and a top-k table; the writer's queue")
-    print("holds the largest image record (sizing.h). Compressed PNGs need lodepng's 256 KiB hash table.")
+    print("holds the largest image record (sizing.h). Compressed PNGs use tinytb's own deflate (kCompressed).")
     return 0
 
 

@@ -18,12 +18,14 @@ uint64_t fake_uptime_ms() {
   return now += 10;
 }
 
-// Images: a compressed PNG (lodepng's deflate, every allocation from the encoder's
-// arena through lodepng_malloc/realloc/free), a stored one, a pre-encoded JPEG.
+// Images: a compressed PNG with tinytb's deflate (straight into the queue), one with
+// lodepng's (every allocation from the encoder's arena through lodepng_malloc/realloc/
+// free), a stored one, a pre-encoded JPEG.
 uint8_t g_image_file[8192];
 tinytb::MemorySink g_image_sink(g_image_file, sizeof(g_image_file));
 tinytb::EventWriter<4096, 4, 32> g_image_writer;
 tinytb::PngEncoder<16, 16, 3, tinytb::PngMode::kCompressed> g_png;
+tinytb::PngEncoder<16, 16, 3, tinytb::PngMode::kLodepng> g_png_lodepng;
 tinytb::PngEncoder<16, 16, 1> g_png_stored;
 uint8_t g_frame[16 * 16 * 2];
 
@@ -38,6 +40,7 @@ int run_images() {
   using tinytb::PixelFormat;
   const ImageView frame = ImageView::frame(PixelFormat::kRgb565Be, g_frame, 16, 16);
   if (g_image_writer.image("camera/frame", 0, frame, g_png) != tinytb::Status::kOk) return 12;
+  if (g_image_writer.image("camera/lodepng", 0, frame, g_png_lodepng) != tinytb::Status::kOk) return 16;
   const ImageView gray = ImageView::frame(PixelFormat::kGray8, g_frame, 16, 16);
   if (g_image_writer.image("camera/gray", 0, gray, g_png_stored) != tinytb::Status::kOk) return 13;
   const uint8_t jpeg[] = {0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x10, 0x00, 0x10, 0x01, 0x01, 0x11, 0x00,

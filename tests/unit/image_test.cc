@@ -1,8 +1,9 @@
-// Images: every pixel format and tensor type through both PNG modes, decoded by a
+// Images: every pixel format and tensor type through every PNG mode, decoded by a
 // separate lodepng build and compared with the independent reference; the arena bound;
 // the validation of views, limits and batches; lodepng's hook binding.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -37,6 +38,22 @@ struct Encoder {
   tinytb::PngEncoderBase png;
 };
 
+constexpr PngMode kAllModes[] = {PngMode::kStored, PngMode::kFast, PngMode::kCompressed, PngMode::kLodepng};
+constexpr PngMode kCompressedModes[] = {PngMode::kFast, PngMode::kCompressed, PngMode::kLodepng};
+
+const char* mode_name(PngMode mode) {
+  switch (mode) {
+    case PngMode::kStored:
+      return "stored";
+    case PngMode::kFast:
+      return "fast";
+    case PngMode::kCompressed:
+      return "compressed";
+    default:
+      return "lodepng";
+  }
+}
+
 std::vector<uint8_t> random_bytes(size_t n, uint32_t seed) {
   std::mt19937 rng(seed);
   std::vector<uint8_t> v(n);
@@ -65,13 +82,13 @@ std::vector<uint8_t> encode(tinytb::PngEncoderBase& png, const ImageView& view, 
   return out;
 }
 
-// Encodes in both modes, decodes with lodepng, compares with the reference.
+// Encodes in every mode, decodes with lodepng, compares with the reference.
 void expect_pixels(const ImageView& view, const std::string& what) {
   SCOPED_TRACE(what);
   ASSERT_EQ(view.validate(), Status::kOk);
   const tinytb_test::ReferenceImage want = tinytb_test::reference_pixels(view);
-  for (PngMode mode : {PngMode::kStored, PngMode::kCompressed}) {
-    SCOPED_TRACE(mode == PngMode::kStored ? "stored" : "compressed");
+  for (PngMode mode : kAllModes) {
+    SCOPED_TRACE(mode_name(mode));
     Encoder enc(view.output_width(), view.output_height(), view.output_channels(), mode);
     Status s;
     const std::vector<uint8_t> png = encode(enc.png, view, &s);
@@ -151,8 +168,7 @@ TEST(ImagePixels, YuvKnownValues) {
   ASSERT_EQ(s, Status::kOk);
   tinytb_test::DecodedPng got;
   ASSERT_TRUE(tinytb_test::decode_png(png.data(), png.size(), &got));
-  const uint8_t want[6][3] = {{128, 128, 128}, {77, 77, 77}, {254, 0, 0}, {255, 74, 74},
-                              {255, 208, 28}, {178, 0, 0}};
+  const uint8_t want[6][3] = {{128, 128, 128}, {77, 77, 77}, {254, 0, 0}, {255, 74, 74}, {255, 208, 28}, {178, 0, 0}};
   for (int i = 0; i < 6; ++i)
     for (int c = 0; c < 3; ++c) EXPECT_EQ(got.pixels[3 * i + c], want[i][c]) << i << " " << c;
 }
@@ -168,9 +184,9 @@ TEST(ImagePixels, TensorsHwcChwAndRanges) {
       for (size_t i = 0; i < u8.size(); ++i) i8[i] = static_cast<int8_t>(u8[i]);
       const tinytb::Quantization q{1.0f / 255.0f, -128};
       expect_pixels(ImageView::tensor(i8.data(), h, w, ch, q, ValueRange{}, layout), name + " i8 [0,1]");
-      expect_pixels(ImageView::tensor(i8.data(), h, w, ch, tinytb::Quantization{0.0371f, 5}, ValueRange::min_max(),
-                                      layout),
-                    name + " i8 min-max");
+      expect_pixels(
+          ImageView::tensor(i8.data(), h, w, ch, tinytb::Quantization{0.0371f, 5}, ValueRange::min_max(), layout),
+          name + " i8 min-max");
       std::vector<float> f32(u8.size());
       std::mt19937 rng(ch);
       for (auto& v : f32) v = std::uniform_real_distribution<float>(-0.2f, 1.2f)(rng);
@@ -187,8 +203,14 @@ TEST(ImagePixels, TensorsHwcChwAndRanges) {
 
 TEST(ImagePixels, FloatEdgeValues) {
   const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
-  const float values[] = {nan, inf, -inf, 0.0f, -0.0f, 1.0f, 0.5f, 0.999f, 1e-30f, -1e-30f, 1.0001f,
-                          std::nextafter(1.0f, 0.0f), 1.0f / 255.5f, std::nextafter(1.0f / 255.5f, 0.0f), 3e38f, -3e38f};
+  const float values[] = {nan,           inf,
+                          -inf,          0.0f,
+                          -0.0f,         1.0f,
+                          0.5f,          0.999f,
+                          1e-30f,        -1e-30f,
+                          1.0001f,       std::nextafter(1.0f, 0.0f),
+                          1.0f / 255.5f, std::nextafter(1.0f / 255.5f, 0.0f),
+                          3e38f,         -3e38f};
   const uint32_t n = sizeof(values) / sizeof(values[0]);
   expect_pixels(ImageView::tensor(values, 1, n, 1), "[0,1]");
   expect_pixels(ImageView::tensor(values, 1, n, 1, ValueRange::min_max()), "min-max");
@@ -239,10 +261,18 @@ std::vector<uint8_t> pattern(size_t n, int kind, uint32_t seed) {
   std::mt19937 rng(seed);
   for (size_t i = 0; i < n; ++i) {
     switch (kind) {
-      case 0: v[i] = static_cast<uint8_t>(rng()); break;         // noise: all literals
-      case 1: v[i] = 0; break;                                    // zeros: long matches
-      case 2: v[i] = static_cast<uint8_t>(i * 7 + i / 97); break;  // smooth
-      default: v[i] = static_cast<uint8_t>((i % 3 == 0) ? rng() % 4 : (i / 3) % 5); break;  // short matches
+      case 0:
+        v[i] = static_cast<uint8_t>(rng());
+        break;  // noise: all literals
+      case 1:
+        v[i] = 0;
+        break;  // zeros: long matches
+      case 2:
+        v[i] = static_cast<uint8_t>(i * 7 + i / 97);
+        break;  // smooth
+      default:
+        v[i] = static_cast<uint8_t>((i % 3 == 0) ? rng() % 4 : (i / 3) % 5);
+        break;  // short matches
     }
   }
   return v;
@@ -261,7 +291,8 @@ TEST(ImageArena, HighWaterStaysUnderTheBoundForAnyContent) {
       const ImageView v = sh.ch == 1   ? ImageView::frame(PixelFormat::kGray8, bytes.data(), sh.w, sh.h)
                           : sh.ch == 3 ? ImageView::frame(PixelFormat::kRgb888, bytes.data(), sh.w, sh.h)
                                        : ImageView::frame(PixelFormat::kRgba8888, bytes.data(), sh.w, sh.h);
-      for (PngMode mode : {PngMode::kStored, PngMode::kCompressed}) {
+      for (PngMode mode : kAllModes) {
+        SCOPED_TRACE(mode_name(mode));
         Encoder enc(sh.w, sh.h, sh.ch, mode);
         Status s;
         const auto png = encode(enc.png, v, &s);
@@ -272,7 +303,7 @@ TEST(ImageArena, HighWaterStaysUnderTheBoundForAnyContent) {
         tinytb_test::DecodedPng got;
         ASSERT_TRUE(tinytb_test::decode_png(png.data(), png.size(), &got)) << got.error;
         EXPECT_TRUE(got.pixels == bytes);
-        if (mode == PngMode::kCompressed && kind == 1 && sh.w * sh.h > 100) {
+        if (mode != PngMode::kStored && kind == 1 && sh.w * sh.h > 100) {
           EXPECT_LT(png.size(), tinytb::png_max_bytes(sh.w, sh.h, sh.ch) / 4);  // zeros compress
         }
       }
@@ -281,13 +312,65 @@ TEST(ImageArena, HighWaterStaysUnderTheBoundForAnyContent) {
 }
 
 TEST(ImageArena, NoiseFallsBackToStoredNeverLarger) {
-  const auto noise = pattern(64 * 64 * 3, 0, 99);
-  Encoder enc(64, 64, 3, PngMode::kCompressed);
-  Status s;
-  const auto png = encode(enc.png, ImageView::frame(PixelFormat::kRgb888, noise.data(), 64, 64), &s);
-  ASSERT_EQ(s, Status::kOk);
-  EXPECT_EQ(enc.png.stored_fallbacks(), 1u);
-  EXPECT_EQ(png.size(), tinytb::png_max_bytes(64, 64, 3));
+  // Noise does not compress: tinytb's deflate would need a few bytes a 4 KiB block more
+  // than stored (png_deflate_max_bytes), lodepng more still. Every mode stores it instead.
+  for (PngMode mode : kCompressedModes) {
+    SCOPED_TRACE(mode_name(mode));
+    for (const uint32_t side : {64u, 200u}) {
+      const auto noise = pattern(size_t{side} * side * 3, 0, 99 + side);
+      Encoder enc(side, side, 3, mode);
+      Status s;
+      const auto png = encode(enc.png, ImageView::frame(PixelFormat::kRgb888, noise.data(), side, side), &s);
+      ASSERT_EQ(s, Status::kOk);
+      EXPECT_EQ(enc.png.stored_fallbacks(), 1u);
+      EXPECT_EQ(png.size(), tinytb::png_max_bytes(side, side, 3));
+      tinytb_test::DecodedPng got;
+      ASSERT_TRUE(tinytb_test::decode_png(png.data(), png.size(), &got)) << got.error;
+      EXPECT_TRUE(got.pixels == noise);
+    }
+  }
+}
+
+TEST(ImageArena, OwnDeflateWritesStraightIntoTheCallersBuffer) {
+  // kFast/kCompressed compress into `out` itself: a buffer smaller than the stored PNG
+  // works when the compressed one fits, and any shorter one is kTooLarge with nothing
+  // written past its end.
+  const auto bytes = camera_bytes(60, 40, 3, 12);
+  const ImageView v = ImageView::frame(PixelFormat::kRgb888, bytes.data(), 60, 40);
+  for (PngMode mode : {PngMode::kFast, PngMode::kCompressed}) {
+    SCOPED_TRACE(mode_name(mode));
+    Encoder enc(60, 40, 3, mode);
+    Status s;
+    const auto full = encode(enc.png, v, &s);
+    ASSERT_EQ(s, Status::kOk);
+    ASSERT_LT(full.size(), tinytb::png_max_bytes(60, 40, 3) / 4 * 3);
+    std::vector<uint8_t> out(full.size() + 64, 0xA5);
+    size_t size = 0;
+    ASSERT_EQ(enc.png.encode(v, out.data(), full.size(), &size), Status::kOk);
+    EXPECT_EQ(size, full.size());
+    EXPECT_TRUE(std::equal(full.begin(), full.end(), out.begin()));
+    for (size_t cap : {full.size() - 1, full.size() / 2, size_t{60}, size_t{0}}) {
+      std::fill(out.begin(), out.end(), 0xA5);
+      EXPECT_EQ(enc.png.encode(v, out.data(), cap, &size), Status::kTooLarge) << cap;
+      for (size_t i = cap; i < out.size(); ++i) ASSERT_EQ(out[i], 0xA5) << "written past " << cap;
+    }
+  }
+}
+
+TEST(ImageArena, InPlaceRowsGiveTheSameBytesAsConvertedRows) {
+  // A packed gray frame is read in place; a one-channel CHW uint8 tensor of the same bytes
+  // goes through the conversion into the two row buffers. Same pixels, same PNG.
+  const auto bytes = camera_bytes(45, 33, 1, 13);
+  for (PngMode mode : {PngMode::kFast, PngMode::kCompressed}) {
+    SCOPED_TRACE(mode_name(mode));
+    Encoder enc(45, 33, 1, mode);
+    Status s1, s2;
+    const auto direct = encode(enc.png, ImageView::frame(PixelFormat::kGray8, bytes.data(), 45, 33), &s1);
+    const auto converted = encode(enc.png, ImageView::tensor(bytes.data(), 33, 45, 1, TensorLayout::kChw), &s2);
+    ASSERT_EQ(s1, Status::kOk);
+    ASSERT_EQ(s2, Status::kOk);
+    EXPECT_TRUE(direct == converted);
+  }
 }
 
 TEST(ImageArena, StoredModeNeedsOnlyRows) {
@@ -295,15 +378,25 @@ TEST(ImageArena, StoredModeNeedsOnlyRows) {
   EXPECT_EQ(tinytb::png_arena_bytes(160, 120, 3, PngMode::kStored),
             tinytb::png_arena_bytes(160, 4000, 3, PngMode::kStored));
   static_assert(tinytb::PngEncoder<96, 96, 1>::kArenaBytes < 2048, "a 96x96 gray stored encoder is small");
-  static_assert(tinytb::PngEncoder<160, 120, 3, PngMode::kCompressed>::kArenaBytes >
-                    tinytb::png_sizing::hash_bytes(),
-                "compressed mode holds lodepng's hash table");
+  static_assert(tinytb::PngEncoder<160, 120, 3, PngMode::kLodepng>::kArenaBytes > tinytb::png_sizing::hash_bytes(),
+                "kLodepng holds lodepng's hash table");
+  // tinytb's deflate: the state, two rows and the conversion's scratch, whatever the height;
+  // within 16 KiB for the frames of issue 6.
+  for (PngMode mode : {PngMode::kFast, PngMode::kCompressed}) {
+    EXPECT_EQ(tinytb::png_arena_bytes(160, 120, 3, mode), tinytb::png_arena_bytes(160, 16384, 3, mode));
+    EXPECT_EQ(tinytb::png_arena_bytes(96, 96, 1, mode), tinytb::png_arena_bytes(96, 1, 1, mode));
+    EXPECT_EQ(tinytb::png_arena_bytes(160, 120, 3, mode),
+              tinytb::png_arena_bytes(160, 120, 3, PngMode::kStored) + 480 + tinytb::png_sizing::kDeflateStateBytes);
+  }
+  static_assert(tinytb::PngEncoder<96, 96, 1, PngMode::kCompressed>::kArenaBytes <= 16 * 1024, "goal 1");
+  static_assert(tinytb::PngEncoder<160, 120, 3, PngMode::kCompressed>::kArenaBytes <= 16 * 1024, "goal 1");
 }
 
 TEST(ImageArena, AnArenaOneByteShortIsRefusedBeforeAnything) {
   const auto bytes = camera_bytes(40, 30, 3, 5);
   const ImageView v = ImageView::frame(PixelFormat::kRgb888, bytes.data(), 40, 30);
-  for (PngMode mode : {PngMode::kStored, PngMode::kCompressed}) {
+  for (PngMode mode : kAllModes) {
+    SCOPED_TRACE(mode_name(mode));
     const size_t need = tinytb::png_arena_bytes(40, 30, 3, mode);
     // The full bound with an 8-aligned start needs 8 bytes less than the bound (its slack).
     Encoder tight(40, 30, 3, mode, 1, need - tinytb::png_sizing::kAlignSlack);
@@ -325,7 +418,8 @@ TEST(ImageArena, AnArenaOneByteShortIsRefusedBeforeAnything) {
 TEST(ImageArena, MisalignedCallerArenaWorksWithTheSlack) {
   const auto bytes = camera_bytes(33, 17, 3, 6);
   const ImageView v = ImageView::frame(PixelFormat::kRgb888, bytes.data(), 33, 17);
-  for (PngMode mode : {PngMode::kStored, PngMode::kCompressed}) {
+  for (PngMode mode : kAllModes) {
+    SCOPED_TRACE(mode_name(mode));
     const size_t need = tinytb::png_arena_bytes(33, 17, 3, mode);
     std::vector<uint64_t> memory(need / 8 + 2);
     for (size_t offset = 0; offset < 8; ++offset) {
@@ -382,18 +476,18 @@ TEST(ImageView, ValidateRefusesBadViews) {
 
 TEST(ImageEncoder, LimitsAndBusy) {
   const auto bytes = camera_bytes(64, 48, 4, 8);
-  tinytb::PngEncoder<32, 24, 3, PngMode::kCompressed> png;
+  tinytb::PngEncoder<32, 24, 3, PngMode::kLodepng> png;
   uint8_t out[8192];
   size_t size = 0;
   const ImageView rgb = ImageView::frame(PixelFormat::kRgb888, bytes.data(), 64, 48);
-  EXPECT_EQ(png.encode(rgb, out, sizeof(out), &size), Status::kTooLarge);             // larger than configured
-  EXPECT_EQ(png.encode(rgb.downscaled(2), out, sizeof(out), &size), Status::kOk);     // 32x24 fits
+  EXPECT_EQ(png.encode(rgb, out, sizeof(out), &size), Status::kTooLarge);          // larger than configured
+  EXPECT_EQ(png.encode(rgb.downscaled(2), out, sizeof(out), &size), Status::kOk);  // 32x24 fits
   EXPECT_EQ(png.encode(rgb.cropped(0, 0, 33, 24), out, sizeof(out), &size), Status::kTooLarge);
   const ImageView rgba = ImageView::frame(PixelFormat::kRgba8888, bytes.data(), 32, 24);
-  EXPECT_EQ(png.encode(rgba, out, sizeof(out), &size), Status::kTooLarge);            // 4 channels > 3
+  EXPECT_EQ(png.encode(rgba, out, sizeof(out), &size), Status::kTooLarge);  // 4 channels > 3
   EXPECT_EQ(png.encode(ImageView::frame(PixelFormat::kGray8, bytes.data(), 32, 24), out, sizeof(out), &size),
-            Status::kOk);                                                              // gray in an RGB encoder
-  EXPECT_EQ(png.encode(rgb.downscaled(2), out, 100, &size), Status::kTooLarge);       // output buffer too small
+            Status::kOk);                                                        // gray in an RGB encoder
+  EXPECT_EQ(png.encode(rgb.downscaled(2), out, 100, &size), Status::kTooLarge);  // output buffer too small
   EXPECT_EQ(png.encode(rgb.downscaled(2), nullptr, 100, &size), Status::kInvalidArgument);
   const uint32_t encoded = png.images_encoded();
 
