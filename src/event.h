@@ -28,6 +28,15 @@ bool event_size(const EventSpec& event, size_t* size);
 // False if the encoder fails or the output would not be exactly `size` bytes.
 bool encode_event(const EventSpec& event, uint8_t* out, size_t size);
 
+// The two functions above take a direct path (hand-written bytes, no nanopb) for an
+// event of the scalar shape: a summary of one DT_FLOAT value of rank 0 with no strings
+// or tensor_content. is_direct_event() says whether an event has that shape. The
+// general functions below always go through nanopb; they are the reference the direct
+// path must match byte for byte (tests/unit/event_direct_test.cc).
+bool is_direct_event(const EventSpec& event);
+bool event_size_general(const EventSpec& event, size_t* size);
+bool encode_event_general(const EventSpec& event, uint8_t* out, size_t size);
+
 }  // namespace detail
 }  // namespace tinytb
 
