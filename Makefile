@@ -308,12 +308,14 @@ TEST_PROGRAMS += $(BUILD)/png_decode $(BUILD)/image_arena_report
 # tests/png/check_pngs.py, by Python's zlib and Pillow) and compared exactly; plain and ASan/UBSan.
 # `make bench`: lodepng (default settings, counting allocators) and tinytb side by side on the same
 # frames in one run; prints the table the README shows and writes $(BUILD)/bench/results.json.
-PNG_TEST_SRCS := tests/png/png_deflate_test.cc tests/png/frames.cc tests/unit/lodepng_decoder.cc
-PNG_TEST_DEPS := $(PNG_TEST_SRCS) tests/png/frames.h src/png_deflate.h
+# The checksum tests compare src/png_checksum.h with zlib's crc32()/adler32() (-lz: zlib1g-dev).
+PNG_TEST_SRCS := tests/png/png_deflate_test.cc tests/png/png_checksum_test.cc tests/png/frames.cc \
+                 tests/unit/lodepng_decoder.cc
+PNG_TEST_DEPS := $(PNG_TEST_SRCS) tests/png/frames.h src/png_deflate.h src/png_checksum.h
 $(BUILD)/png_deflate_tests: $(PNG_TEST_DEPS) $(HOST_LIB)
-	$(CXX) $(TEST_CXXFLAGS) -Itests/png -Itests/unit $(PNG_TEST_SRCS) $(HOST_LIB) -lgtest -lgtest_main -pthread -o $@
+	$(CXX) $(TEST_CXXFLAGS) -Itests/png -Itests/unit $(PNG_TEST_SRCS) $(HOST_LIB) -lgtest -lgtest_main -lz -pthread -o $@
 $(BUILD)/png_deflate_tests_asan: $(PNG_TEST_DEPS) $(ASAN_LIB)
-	$(CXX) $(TEST_CXXFLAGS) $(SAN) -Itests/png -Itests/unit $(PNG_TEST_SRCS) $(ASAN_LIB) -lgtest -lgtest_main -pthread -o $@
+	$(CXX) $(TEST_CXXFLAGS) $(SAN) -Itests/png -Itests/unit $(PNG_TEST_SRCS) $(ASAN_LIB) -lgtest -lgtest_main -lz -pthread -o $@
 PNG_BENCH_SRCS := tests/png/png_bench.cc tests/png/frames.cc tests/png/lodepng_reference.cc tests/unit/lodepng_decoder.cc
 $(BUILD)/bench/png_bench: $(PNG_BENCH_SRCS) tests/png/frames.h tests/png/lodepng_reference.h src/png_deflate.h $(HOST_LIB)
 	@mkdir -p $(dir $@)
@@ -321,9 +323,35 @@ $(BUILD)/bench/png_bench: $(PNG_BENCH_SRCS) tests/png/frames.h tests/png/lodepng
 
 .PHONY: bench
 bench: setup $(BUILD)/bench/png_bench
-	$(BUILD)/bench/png_bench --data $(SHARED_DATA) --json $(BUILD)/bench/results.json
+	@$(MAKE) --no-print-directory bench-host
+	@$(MAKE) --no-print-directory bench-qemu
+	@$(MAKE) --no-print-directory bench-e2e
+	@$(MAKE) --no-print-directory bench-report
 
 TEST_PROGRAMS += $(BUILD)/png_deflate_tests $(BUILD)/png_deflate_tests_asan $(BUILD)/bench/png_bench
+
+# ---- PNG deflate: host bench parts and the encoder's fuzzer (docs/png.md) --------------------------
+# `make bench-host`: png_bench's table and the "host" fragment ($(BUILD)/bench/host.json), then
+# the "callgrind" fragment ($(BUILD)/bench/callgrind.json): instructions of one encode per encoder
+# and frame under valgrind (tests/png/callgrind_bench.py).
+# png_deflate_fuzz: libFuzzer + ASan/UBSan over shapes, levels, strides, both APIs, capacities and
+# pixel contents, every output decoded by lodepng; `make test` runs it 20 s, `make fuzz` FUZZ_SECONDS.
+.PHONY: bench-host fuzz-png
+bench-host: setup $(BUILD)/bench/png_bench
+	$(BUILD)/bench/png_bench --data $(SHARED_DATA) --json $(BUILD)/bench/host.json
+	$(PYTHON) tests/png/callgrind_bench.py --bench $(BUILD)/bench/png_bench --data $(SHARED_DATA) \
+	  --json $(BUILD)/bench/callgrind.json
+
+PNG_FUZZ_SRCS := tests/fuzz/png_deflate_fuzz.cc src/png_deflate.cc src/png_checksum.cc tests/unit/lodepng_decoder.cc
+$(BUILD)/fuzz/png_deflate_fuzz: $(PNG_FUZZ_SRCS) src/png_deflate.h src/png_checksum.h tests/unit/lodepng_decoder.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) -std=c++17 -O2 -g -Wall -Wextra -Wshadow -Werror -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -Iinclude -Isrc -I$(LODEPNG) -Itests/unit $(PNG_FUZZ_SRCS) -o $@
+fuzz-png: setup $(BUILD)/fuzz/png_deflate_fuzz
+	bash tests/fuzz/run_png_fuzz.sh $(BUILD) $(FUZZ_SECONDS)
+fuzz: fuzz-png
+
+TEST_PROGRAMS += $(BUILD)/fuzz/png_deflate_fuzz
 
 # ---- histograms, audio, top-k tables on Cortex-M4: instruction counts under QEMU (docs/summaries.md) -----
 # Not a test (it asserts nothing): `make bench-signals` prints the figures the docs quote.
@@ -338,6 +366,62 @@ $(SIGNALS_BENCH): $(call objects,arm,$(SIGNALS_BENCH_SRCS)) examples/cortex_m/mp
 bench-signals: setup $(SIGNALS_BENCH)
 	timeout 300 qemu-system-arm -M mps2-an386 -icount shift=0,sleep=off -display none -serial none -monitor none \
 	  -semihosting-config enable=on,target=native -kernel $(SIGNALS_BENCH)
+
+# ---- PNG on Cortex-M4 under QEMU: lodepng default vs tinytb, instructions per frame (goal 4, docs/png.md) --
+# Bench code only (tests/target/png_qemu_*, tests/png/png_qemu_host.cc). One firmware run on mps2-an386
+# with -icount shift=0 encodes every frame with lodepng (default settings: its own namespaced compile,
+# allocations from an arena in the board's 16 MiB PSRAM) and with tinytb's deflate (default and fast);
+# the host tool writes the frames from $(SHARED_DATA) and checks every PNG the firmware wrote.
+# `make bench-qemu` prints the table and writes the "qemu" fragment $(BUILD)/bench/qemu.json; `make test`
+# runs a two-frame quick mode (tests/run_all.sh: outputs checked, counts never asserted).
+# Flags as `make arm` and bench-signals: -mcpu=cortex-m4 -mthumb -Os, soft-float.
+PNG_QEMU_FW   := $(BUILD)/arm/png_qemu_bench.elf
+PNG_QEMU_HOST := $(BUILD)/bench/png_qemu_host
+# Only the core's PNG deflate (and the checksums it uses) is linked: none of the rest of the library.
+PNG_QEMU_SRCS := src/png_deflate.cc $(wildcard src/png_checksum.cc) ports/semihosting/semihosting_sink.cc \
+                 examples/cortex_m/startup.cc examples/cortex_m/board.cc tests/target/png_qemu_bench_main.cc \
+                 tests/target/png_qemu_lodepng.cc
+$(BUILD)/arm/tests/target/png_qemu_bench_main.o: ARM_CXXFLAGS += -Iexamples/cortex_m
+$(PNG_QEMU_FW): $(call objects,arm,$(PNG_QEMU_SRCS)) tests/target/png_qemu_bench.ld examples/cortex_m/cortex_m.ld
+	$(ARM_CXX) $(ARM_FLAGS) -nostartfiles --specs=nano.specs -Wl,--gc-sections -Lexamples/cortex_m \
+	  -T tests/target/png_qemu_bench.ld $(filter %.o,$^) -o $@
+PNG_QEMU_HOST_SRCS := tests/png/png_qemu_host.cc tests/png/frames.cc tests/png/lodepng_reference.cc \
+                      tests/unit/lodepng_decoder.cc src/png_deflate.cc $(wildcard src/png_checksum.cc)
+$(PNG_QEMU_HOST): $(PNG_QEMU_HOST_SRCS) tests/png/frames.h tests/png/lodepng_reference.h src/png_deflate.h
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Werror $(INCLUDES) -Itests/png -Itests/unit $(PNG_QEMU_HOST_SRCS) -o $@
+
+.PHONY: bench-qemu
+bench-qemu: setup $(PNG_QEMU_FW) $(PNG_QEMU_HOST)
+	bash tests/target/run_png_qemu_bench.sh $(PNG_QEMU_FW) $(PNG_QEMU_HOST) $(SHARED_DATA) $(BUILD)/bench/qemu-run \
+	  $(BUILD)/bench/qemu.json
+
+TEST_PROGRAMS += $(PNG_QEMU_FW) $(PNG_QEMU_HOST)
+
+# ---- end to end against tensorboardX, and the one bench report (goal 5 of issue 6, docs/bench.md) ----
+# `make bench-e2e`: tests/bench/e2e_run.py runs tinytb (tests/bench/e2e_bench.cc: EventWriter + POSIX
+# sink into a real log directory, -O2 against the host library) and tensorboardX's SummaryWriter
+# (tests/bench/e2e_tensorboardx.py, the venv) back to back on the same frames, E2E_REPEATS times, takes
+# medians, reads every file back with TensorBoard's loader and writes the "e2e" fragment
+# $(BUILD)/bench/e2e.json. `make bench-report`: tests/bench/report.py merges every fragment in
+# $(BUILD)/bench/ into $(BUILD)/bench/results.json and prints the one Markdown report (a missing part
+# is reported as not run). `make bench` runs the parts one after another (never in parallel: they
+# time things), then the report. `make test` runs a quick e2e mode that checks files, never speed.
+E2E_REPEATS ?= 3
+E2E_BENCH_SRCS := tests/bench/e2e_bench.cc tests/png/frames.cc tests/unit/lodepng_decoder.cc
+$(BUILD)/bench/e2e_bench: $(E2E_BENCH_SRCS) tests/png/frames.h $(HOST_LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Werror $(INCLUDES) -Itests/png -Itests/unit $(E2E_BENCH_SRCS) $(HOST_LIB) -o $@
+
+.PHONY: bench-e2e bench-report
+bench-e2e: setup
+	@$(MAKE) --no-print-directory venv $(BUILD)/bench/e2e_bench
+	$(VENV)/bin/python tests/bench/e2e_run.py --bench $(BUILD)/bench/e2e_bench --data $(SHARED_DATA) \
+	  --repeats $(E2E_REPEATS) --json $(BUILD)/bench/e2e.json
+bench-report:
+	$(PYTHON) tests/bench/report.py --bench-dir $(BUILD)/bench
+
+TEST_PROGRAMS += $(BUILD)/bench/e2e_bench
 
 # ---- Cortex-M firmware: examples/cortex_m, run under QEMU (docs/firmware.md) -------------------------
 # `make firmware` builds the example for every core in its default configuration (stored PNGs, frames

@@ -151,6 +151,26 @@ gtest_suite png-deflate env TINYTB_PNG_OUT="$OUT/png" TINYTB_DATA="${TINYTB_DEMO
   "$BUILD/png_deflate_tests"
 gtest_suite png-deflate-asan-ubsan env TINYTB_DATA="${TINYTB_DEMO_DATA:-../shared/data}" "$BUILD/png_deflate_tests_asan"
 counted_suite png-deflate-zlib-pillow "$PY" tests/png/check_pngs.py "$OUT/png"
+# The PNG deflate under libFuzzer + ASan/UBSan for 20 s (its regression inputs first); `make fuzz` runs it longer.
+single_check png-deflate-fuzz-20s bash tests/fuzz/run_png_fuzz.sh "$BUILD" 20
+
+# PNG on Cortex-M4 under QEMU (docs/png.md), quick mode: two frames through lodepng and tinytb's
+# deflate in the firmware; each PNG must decode to the frame and match the host build's bytes, the
+# counter must count a known loop exactly, the fragment must parse. Instruction counts are not asserted.
+counted_suite png-qemu-quick bash tests/target/run_png_qemu_bench.sh --quick "$BUILD/arm/png_qemu_bench.elf" \
+  "$BUILD/bench/png_qemu_host" "${TINYTB_DEMO_DATA:-../shared/data}" "$OUT/png-qemu" "$OUT/png-qemu/qemu.json"
+
+# End to end against tensorboardX (docs/bench.md), quick mode: a few events of every workload through
+# tinytb's EventWriter + POSIX sink and tensorboardX's SummaryWriter; TensorBoard's loader must read back
+# every tag with exactly the steps logged and the first and last image with the logged pixels; then the
+# bench report must merge the fragment. Speeds are printed, never asserted.
+e2e_quick() {
+  rm -rf "$OUT/e2e" && mkdir -p "$OUT/e2e" &&
+    "$PY" tests/bench/e2e_run.py --quick --bench "$BUILD/bench/e2e_bench" --data "${TINYTB_DEMO_DATA:-../shared/data}" \
+      --work "$OUT/e2e/work" --json "$OUT/e2e/e2e.json" &&
+    python3 tests/bench/report.py --bench-dir "$OUT/e2e" >"$OUT/e2e/report.md"
+}
+counted_suite e2e-quick e2e_quick
 
 echo
 echo "$total_pass passed, $total_fail failed"

@@ -1,0 +1,196 @@
+"""The one bench report: merges the benchmark fragments into a table and results.json.
+
+Every part of `make bench` writes one fragment into the bench directory (the schema is
+the shared contract in docs/bench.md):
+
+  host.json       png_bench: PNG bytes, time and working memory vs lodepng (x86-64 host)
+  callgrind.json  instructions per encode under valgrind's callgrind (host)
+  qemu.json       instructions per encode on a Cortex-M4 under QEMU (-icount shift=0)
+  e2e.json        end-to-end events/s, tinytb vs tensorboardX (tests/bench/e2e_run.py)
+
+Any may be missing: the report says "not run" for it. Encoder rows of all parts are
+merged on (encoder, frame) into one encoder x frame table; then comes the writer x
+workload table, then every goal a part measured with met / missed. Prints Markdown (the
+README pastes it) and writes the merged figures to <bench-dir>/results.json.
+Python 3 standard library only.
+"""
+
+import argparse
+import glob
+import json
+import os
+import sys
+
+PARTS = ["host", "callgrind", "qemu", "e2e"]
+PART_NAMES = {"host": "host (size, time, memory)", "callgrind": "callgrind (host instructions)",
+              "qemu": "Cortex-M4 under QEMU (instructions)", "e2e": "end to end vs tensorboardX"}
+ENCODER_ORDER = ["lodepng default", "tinytb", "tinytb fast"]
+
+
+def load_fragments(bench_dir):
+    """{part: fragment} for every *.json in bench_dir that is a fragment; problems listed."""
+    fragments, problems = {}, []
+    for path in sorted(glob.glob(os.path.join(bench_dir, "*.json"))):
+        if os.path.basename(path) == "results.json":
+            continue
+        try:
+            with open(path) as f:
+                data = json.load(f)
+        except (OSError, ValueError) as e:
+            problems.append("%s: unreadable (%s)" % (os.path.basename(path), e))
+            continue
+        part = data.get("part") if isinstance(data, dict) else None
+        if part not in PARTS:
+            continue  # not a fragment (e.g. a part's raw output)
+        if part in fragments:
+            problems.append("%s: a second '%s' fragment, ignored" % (os.path.basename(path), part))
+            continue
+        data["_file"] = os.path.basename(path)
+        fragments[part] = data
+    return fragments, problems
+
+
+def merge_encoders(fragments):
+    """One row per (encoder, frame), the metrics of every part side by side."""
+    rows, order = {}, []
+    for part in PARTS:
+        for r in fragments.get(part, {}).get("encoders", []) or []:
+            k = (r.get("encoder"), r.get("frame"))
+            if None in k:
+                continue
+            if k not in rows:
+                rows[k] = {"encoder": k[0], "frame": k[1]}
+                order.append(k)
+            for name, value in r.items():
+                if name not in ("encoder", "frame"):
+                    rows[k].setdefault(name, value)
+    frames = []
+    for _, frame in order:
+        if frame not in frames:
+            frames.append(frame)
+
+    def rank(k):
+        enc = k[0]
+        return (frames.index(k[1]), ENCODER_ORDER.index(enc) if enc in ENCODER_ORDER else len(ENCODER_ORDER), enc)
+
+    return [rows[k] for k in sorted(order, key=rank)]
+
+
+def fmt_int(v):
+    return "" if v is None else "{:,}".format(int(round(v))).replace(",", " ")
+
+
+def fmt_ratio(v, digits=3):
+    return "" if v is None else ("%." + str(digits) + "f") % v
+
+
+def fmt_memory(r):
+    b = r.get("memory_bytes")
+    if b is None:
+        return ""
+    text = "%s B" % fmt_int(b) if b < 10 * 1024 else "%.1f KiB" % (b / 1024.0)
+    return text
+
+
+def encoder_table(rows, have):
+    out = ["| encoder | frame | bytes | size vs lodepng | host time vs lodepng | working memory "
+           "| host instructions (callgrind) | vs lodepng | Cortex-M4 instructions (QEMU) | vs lodepng |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        cells = [r["encoder"], r["frame"],
+                 fmt_int(r.get("bytes")), fmt_ratio(r.get("size_ratio")),
+                 fmt_ratio(r.get("time_ratio")), fmt_memory(r),
+                 fmt_int(r.get("host_instructions")), fmt_ratio(r.get("host_instr_ratio")),
+                 fmt_int(r.get("m4_instructions")), fmt_ratio(r.get("m4_instr_ratio"))]
+        out.append("| " + " | ".join(cells) + " |")
+    missing = [PART_NAMES[p] for p in ("host", "callgrind", "qemu") if p not in have]
+    if missing:
+        out.append("")
+        out.append("Empty columns: %s not run." % ", ".join(missing))
+    return out
+
+
+def fmt_times(v):
+    return "" if v is None else "%.1fx" % v
+
+
+def writer_table(writers):
+    """One row per tinytb variant: its events/s beside tensorboardX's on the same workload."""
+    tbx = {w["workload"]: w for w in writers if w.get("writer") == "tensorboardX"}
+    ours = [w for w in writers if w.get("writer") != "tensorboardX"]
+    workloads = []
+    for w in writers:
+        if w["workload"] not in workloads:
+            workloads.append(w["workload"])
+    modes = ["kCompressed", "kFast", "kStored"]
+    ours.sort(key=lambda w: (workloads.index(w["workload"]), not w.get("headline"), w.get("sync") != "no fsync",
+                             modes.index(w.get("variant")) if w.get("variant") in modes else len(modes)))
+    out = ["| workload | tinytb (PNG mode, sync) | tinytb events/s | tensorboardX events/s | ratio "
+           "| ratio in CPU time |", "|---|---|---:|---:|---:|---:|"]
+    for w in ours:
+        ref = tbx.get(w["workload"])
+        how = w.get("variant", "") if w["workload"] != "scalar" else ""
+        how = ", ".join(x for x in (how, w.get("sync", "")) if x)
+        name = w["workload"] + (" **(headline)**" if w.get("headline") else "")
+        out.append("| %s | %s | %s | %s | %s | %s |" % (
+            name, how, fmt_int(w.get("events_per_s")), fmt_int(ref.get("events_per_s")) if ref else "",
+            fmt_times(w.get("ratio_vs_tensorboardx")), fmt_times(w.get("cpu_ratio_vs_tensorboardx"))))
+    return out
+
+
+def fmt_value(v):
+    if v is None:
+        return ""
+    return "%.1f" % v if abs(v) >= 10 else "%.3f" % v
+
+
+def goal_table(fragments):
+    out = ["| part | goal | value | limit | |", "|---|---|---:|---:|---|"]
+    goals = []
+    for part in PARTS:
+        for g in fragments.get(part, {}).get("goals", []) or []:
+            goals.append(dict(g, part=part))
+            out.append("| %s | %s | %s | %s | %s |" % (part, g.get("goal", ""), fmt_value(g.get("value")),
+                                                      fmt_value(g.get("limit")),
+                                                      "met" if g.get("met") else "**missed**"))
+    return out, goals
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bench-dir", default="build/bench", help="where the fragments are")
+    parser.add_argument("--out", help="merged JSON (default: <bench-dir>/results.json)")
+    args = parser.parse_args()
+
+    fragments, problems = load_fragments(args.bench_dir)
+    rows = merge_encoders(fragments)
+    writers = fragments.get("e2e", {}).get("writers", []) or []
+    lines = ["## Benchmarks (issue 6): `make bench`", ""]
+    for part in PARTS:
+        f = fragments.get(part)
+        lines.append("- **%s**: %s" % (PART_NAMES[part], f.get("title", "(no title)") if f else "not run"))
+    for p in problems:
+        lines.append("- problem: %s" % p)
+    lines += ["", "### Encoder x frame", ""]
+    lines += encoder_table(rows, fragments) if rows else ["No encoder figures: host, callgrind and qemu not run."]
+    lines += ["", "### Writer x workload (end to end)", ""]
+    lines += writer_table(writers) if writers else ["Not run."]
+    lines += ["", "### Goals", ""]
+    table, goals = goal_table(fragments)
+    lines += table if goals else ["No part that measures a goal was run."]
+    print("\n".join(lines))
+
+    merged = {"parts": {p: {"title": fragments[p].get("title"), "file": fragments[p]["_file"]}
+                        for p in PARTS if p in fragments},
+              "not_run": [p for p in PARTS if p not in fragments],
+              "problems": problems, "encoders": rows, "writers": writers, "goals": goals}
+    out = args.out or os.path.join(args.bench_dir, "results.json")
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    with open(out, "w") as f:
+        json.dump(merged, f, indent=1)
+        f.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
