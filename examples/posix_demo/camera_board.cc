@@ -1,6 +1,8 @@
 // tinytb demo: the camera board's frames and tensors as images (camera_board.h says what).
 #include "camera_board.h"
 
+#include "demo_data.h"
+
 #include <time.h>
 
 #include <errno.h>
@@ -30,10 +32,13 @@ constexpr uint32_t kSceneW = 768, kSceneH = 512;    // the panning camera's full
 constexpr uint32_t kWindowW = 320, kWindowH = 240;  // the window it pans, halved to 160x120
 
 // Encoders sized as the board would size them: compile-time arenas, checked here.
-using FramePng = tinytb::PngEncoder<kSide, kSide, 1>;                               // stored
-using RgbPng = tinytb::PngEncoder<160, 120, 3, PngMode::kCompressed>;                // PSRAM
-using MapPng = tinytb::PngEncoder<kMapSide, kMapSide, 1, PngMode::kCompressed, 4>;  // PSRAM
-static_assert(FramePng::kArenaBytes < 2 * 1024, "the stored 96x96 encoder fits an MCU's SRAM");
+// tinytb's own deflate: a few KiB of internal SRAM each, the PNGs compressed straight
+// into the queue (docs/png.md).
+using FramePng = tinytb::PngEncoder<kSide, kSide, 1, PngMode::kCompressed>;
+using RgbPng = tinytb::PngEncoder<160, 120, 3, PngMode::kCompressed>;
+using MapPng = tinytb::PngEncoder<kMapSide, kMapSide, 1, PngMode::kFast, 4>;
+static_assert(FramePng::kArenaBytes < 10 * 1024, "the compressed 96x96 encoder fits an MCU's SRAM");
+static_assert(RgbPng::kArenaBytes < 16 * 1024, "the compressed 160x120 RGB encoder fits an MCU's SRAM");
 
 // The queue holds one record of the largest image (a stored 160x120 RGB PNG is its bound).
 constexpr size_t kQueueBytes = tinytb::image_record_bytes(32, 160, 120, 3) + 8 * 1024;
@@ -64,32 +69,17 @@ void must(tinytb::Status s, const char* what) {
   if (s != tinytb::Status::kOk) die(what, tinytb::status_name(s));
 }
 
-const char* data_dir() {
-  const char* dir = getenv("TINYTB_DEMO_DATA");
-  return dir != nullptr && dir[0] != '\0' ? dir : "../shared/data";
-}
-
-uint32_t le32(const uint8_t* p) { return p[0] | p[1] << 8 | p[2] << 16 | static_cast<uint32_t>(p[3]) << 24; }
+using demo_data::data_dir;
 
 // ---- the frames ------------------------------------------------------------------------------------
 
 // TFLM's person frame: an 8-bit BMP with a gray palette, rows stored bottom-up.
 void load_bmp() {
-  char path[512];
-  snprintf(path, sizeof(path), "%s/person_96x96_gray.bmp", data_dir());
-  FILE* f = fopen(path, "rb");
-  if (f == nullptr) die("cannot open (set TINYTB_DEMO_DATA to the data folder)", path);
-  g_bmp_size = fread(g_bmp, 1, sizeof(g_bmp), f);
-  fclose(f);
-  if (g_bmp_size < 1078 || g_bmp[0] != 'B' || g_bmp[1] != 'M' || le32(g_bmp + 18) != kSide ||
-      le32(g_bmp + 22) != kSide || g_bmp[28] != 8 || le32(g_bmp + 10) + kSide * kSide > g_bmp_size) {
-    die("not a 96x96 8-bit bottom-up BMP", path);
-  }
-  for (uint32_t i = 0; i < 256; ++i) {  // the palette maps index i to gray i, so indices are pixels
-    const uint8_t* entry = g_bmp + 54 + 4 * i;
-    if (entry[0] != i || entry[1] != i || entry[2] != i) die("the palette is not gray", path);
-  }
-  g_bmp_pixels = le32(g_bmp + 10);
+  const demo_data::PersonBmp bmp = demo_data::load_person_bmp(g_bmp, sizeof(g_bmp));
+  // The indices are viewed as gray levels in place, so the palette must map i to gray i.
+  if (!bmp.gray_palette) die("the palette is not gray", "person_96x96_gray.bmp");
+  g_bmp_size = bmp.size;
+  g_bmp_pixels = static_cast<uint32_t>(bmp.bottom_row - g_bmp);
 }
 
 // A view of sensor rows stored like the BMP (bottom-up): top row last, negative stride.

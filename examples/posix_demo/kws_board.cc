@@ -2,6 +2,8 @@
 // See kws_board.h for what is logged.
 #include "kws_board.h"
 
+#include "demo_data.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,20 +67,8 @@ void must(tinytb::Status s, const char* what) {
 
 // ---- the data files ------------------------------------------------------------------------
 
-const char* data_dir() {
-  const char* dir = getenv("TINYTB_DEMO_DATA");
-  return dir != nullptr && dir[0] != '\0' ? dir : "../shared/data";
-}
 
-size_t read_file(const char* name, uint8_t* buf, size_t cap) {
-  char path[512];
-  snprintf(path, sizeof(path), "%s/%s", data_dir(), name);
-  FILE* f = fopen(path, "rb");
-  if (f == nullptr) die("cannot open (set TINYTB_DEMO_DATA to the data folder)", path);
-  const size_t n = fread(buf, 1, cap, f);
-  fclose(f);
-  return n;
-}
+size_t read_file(const char* name, uint8_t* buf, size_t cap) { return demo_data::read_file(name, buf, cap); }
 
 uint32_t le32(const uint8_t* p) { return p[0] | p[1] << 8 | p[2] << 16 | static_cast<uint32_t>(p[3]) << 24; }
 uint16_t le16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | p[1] << 8); }
@@ -104,26 +94,6 @@ void load_wav(const char* name, int16_t* out) {
     pos += 8 + size + (size & 1);
   }
   die("no data chunk", name);
-}
-
-// An 8-bit palette BMP, bottom-up rows (padded to 4 bytes), 96x96.
-void load_bmp(const char* name, uint8_t* out) {
-  static uint8_t buf[16 * 1024];
-  const size_t n = read_file(name, buf, sizeof(buf));
-  if (n < 54 || buf[0] != 'B' || buf[1] != 'M') die("not a BMP file", name);
-  const uint32_t offset = le32(buf + 10);
-  const int32_t width = static_cast<int32_t>(le32(buf + 18));
-  const int32_t height = static_cast<int32_t>(le32(buf + 22));
-  if (width != kSide || height != kSide || le16(buf + 28) != 8 || le32(buf + 30) != 0) {
-    die("not a 96x96 8-bit uncompressed bottom-up BMP", name);
-  }
-  const size_t stride = (kSide + 3) & ~size_t{3};
-  if (offset < 54 + 256 * 4 || offset + stride * kSide > n) die("truncated BMP", name);
-  const uint8_t* palette = buf + 14 + le32(buf + 14);  // after the info header: B, G, R, 0
-  for (size_t y = 0; y < kSide; ++y) {
-    const uint8_t* row = buf + offset + (kSide - 1 - y) * stride;
-    for (size_t x = 0; x < kSide; ++x) out[y * kSide + x] = palette[4 * row[x] + 1];  // gray: G = R = B
-  }
 }
 
 // ---- the simulated board ---------------------------------------------------------------------
@@ -195,7 +165,7 @@ void put_ints(FILE* f, const T* v, size_t n) {
 void run(const char* logdir, Result* result) {
   load_wav("yes_1000ms.wav", g_yes);
   load_wav("silence_1000ms.wav", g_silence);
-  load_bmp("person_96x96_gray.bmp", g_frame);
+  demo_data::load_person_gray(g_frame);
 
   timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);

@@ -2,6 +2,8 @@
 // (vision_board.h says what and why).
 #include "vision_board.h"
 
+#include "demo_data.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -32,9 +34,10 @@ constexpr int kMapSide = kSide / 2;
 constexpr uint16_t kRgbWidth = 400, kRgbHeight = 360;
 constexpr uint16_t kGrayWidth = 600, kGrayHeight = 380;
 
-// One encoder for every image (compressed: lodepng's deflate in the encoder's arena), and
-// a queue that holds the largest image record.
-using Png = tinytb::PngEncoder<kGrayWidth, kGrayHeight, 3, tinytb::PngMode::kCompressed>;
+// One encoder for every image, and a queue that holds the largest image record. Drawn
+// charts (flat colours, repeated glyphs) are where lodepng's LZ77 window pays off, and this
+// board has SDRAM: kLodepng (its deflate in the encoder's arena).
+using Png = tinytb::PngEncoder<kGrayWidth, kGrayHeight, 3, tinytb::PngMode::kLodepng>;
 constexpr size_t kQueueBytes = tinytb::image_record_bytes(40, kGrayWidth, kGrayHeight, 3) + 4096;
 using VisionWriter = tinytb::EventWriter<kQueueBytes, 8, 40>;
 
@@ -64,34 +67,10 @@ void must(tinytb::Status s, const char* what) {
 
 // ---- the camera frame ------------------------------------------------------------------------------
 
-const char* data_dir() {
-  const char* dir = getenv("TINYTB_DEMO_DATA");
-  return dir != nullptr && dir[0] != '\0' ? dir : "../shared/data";
-}
 
-uint32_t le32(const uint8_t* p) { return p[0] | p[1] << 8 | p[2] << 16 | static_cast<uint32_t>(p[3]) << 24; }
 
 // TFLM's person frame: an 8-bit BMP, bottom-up rows, a 256-entry palette (B, G, R, 0).
-void load_frame() {
-  static uint8_t buf[16 * 1024];
-  char path[512];
-  snprintf(path, sizeof(path), "%s/person_96x96_gray.bmp", data_dir());
-  FILE* f = fopen(path, "rb");
-  if (f == nullptr) die("cannot open (set TINYTB_DEMO_DATA to the data folder)", path);
-  const size_t n = fread(buf, 1, sizeof(buf), f);
-  fclose(f);
-  if (n < 54 || buf[0] != 'B' || buf[1] != 'M' || le32(buf + 18) != kSide || le32(buf + 22) != kSide ||
-      buf[28] != 8 || le32(buf + 30) != 0) {
-    die("not a 96x96 8-bit uncompressed bottom-up BMP", path);
-  }
-  const uint32_t offset = le32(buf + 10);
-  if (offset + kSide * kSide > n) die("truncated BMP", path);
-  const uint8_t* palette = buf + 14 + le32(buf + 14);
-  for (int y = 0; y < kSide; ++y) {
-    const uint8_t* row = buf + offset + (kSide - 1 - y) * kSide;
-    for (int x = 0; x < kSide; ++x) g_frame[y * kSide + x] = palette[4 * row[x] + 1];
-  }
-}
+void load_frame() { demo_data::load_person_gray(g_frame); }
 
 // ---- the simulated training --------------------------------------------------------------------------
 
