@@ -143,25 +143,64 @@ static_assert(286 <= kSymMask + 1, "symbols fit below the value");
 TINYTB_PER_BYTE uint32_t val(const uint32_t* k, size_t i) { return k[i] >> kSymBits; }
 TINYTB_PER_BYTE void set_val(uint32_t* k, size_t i, uint32_t v) { k[i] = (v << kSymBits) | (k[i] & kSymMask); }
 
+// The used symbols as keys (weight << kSymBits | symbol), weight = (count >> shift) | 1,
+// sorted by weight and then symbol: a stable least-significant-digit radix sort over
+// 6-bit digits of the weight, starting from symbol order (a weight below 4096 takes two
+// passes). `scratch` holds the symbols between passes (n entries). Returns how many.
+size_t sort_by_weight(const uint16_t* freq, size_t n, unsigned shift, uint32_t* keys, uint16_t* scratch) {
+  size_t m = 0;
+  uint32_t most = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (freq[i] == 0) continue;
+    const uint32_t w = static_cast<uint32_t>(freq[i] >> shift) | 1u;
+    keys[m++] = (w << kSymBits) | static_cast<uint32_t>(i);
+    most = w > most ? w : most;
+  }
+  unsigned passes = 1;
+  while (passes < 3 && (most >> (6 * passes)) != 0) ++passes;
+  for (unsigned d = 0; d < passes; ++d) {
+    const unsigned at = 6 * d;
+    uint16_t start[64] = {};
+    const bool from_keys = (d & 1u) == 0;
+    // Weight of entry i of the current order (keys hold it; scratch holds symbols only).
+    auto weight = [&](size_t i) -> uint32_t {
+      return from_keys ? keys[i] >> kSymBits : (static_cast<uint32_t>(freq[scratch[i]] >> shift) | 1u);
+    };
+    for (size_t i = 0; i < m; ++i) ++start[(weight(i) >> at) & 63u];
+    uint16_t sum = 0;
+    for (unsigned b = 0; b < 64; ++b) {
+      const uint16_t c = start[b];
+      start[b] = sum;
+      sum = static_cast<uint16_t>(sum + c);
+    }
+    if (from_keys) {
+      for (size_t i = 0; i < m; ++i) {
+        const uint32_t k = keys[i];
+        scratch[start[((k >> kSymBits) >> at) & 63u]++] = static_cast<uint16_t>(k & kSymMask);
+      }
+    } else {
+      for (size_t i = 0; i < m; ++i) {
+        const uint32_t sym = scratch[i];
+        const uint32_t w = static_cast<uint32_t>(freq[sym] >> shift) | 1u;
+        keys[start[(w >> at) & 63u]++] = (w << kSymBits) | sym;
+      }
+    }
+  }
+  if ((passes & 1u) != 0) {  // the order ended in scratch: back into keys
+    for (size_t i = 0; i < m; ++i) {
+      const uint32_t sym = scratch[i];
+      keys[i] = ((static_cast<uint32_t>(freq[sym] >> shift) | 1u) << kSymBits) | sym;
+    }
+  }
+  return m;
+}
+
 void build_lengths(DeflateState* s, const uint16_t* freq, size_t n, unsigned max_bits, uint8_t* len) {
   memset(len, 0, n);
   uint32_t* a = s->key;
+  uint16_t* scratch = s->lit_code;  // free until build_codes() fills it, after every length is built
   for (unsigned shift = 0;; ++shift) {
-    size_t m = 0;
-    for (size_t i = 0; i < n; ++i) {
-      if (freq[i] == 0) continue;
-      a[m++] = ((static_cast<uint32_t>(freq[i] >> shift) | 1u) << kSymBits) | static_cast<uint32_t>(i);
-    }
-    // Shell sort of the keys: O(n^1.3) where insertion sort was O(n^2) per block.
-    static constexpr size_t kGaps[] = {132, 57, 23, 10, 4, 1};
-    for (size_t gap : kGaps) {
-      for (size_t i = gap; i < m; ++i) {
-        const uint32_t k = a[i];
-        size_t j = i;
-        for (; j >= gap && a[j - gap] > k; j -= gap) a[j] = a[j - gap];
-        a[j] = k;
-      }
-    }
+    size_t m = sort_by_weight(freq, n, shift, a, scratch);
     while (m < 2) {  // pad with the lowest unused symbol, weight 1, in front
       uint32_t sym = 0;
       while (freq[sym] != 0 || (m == 1 && (a[0] & kSymMask) == sym)) ++sym;
