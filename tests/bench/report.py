@@ -126,15 +126,17 @@ def writer_table(writers):
     ours.sort(key=lambda w: (workloads.index(w["workload"]), not w.get("headline"), w.get("sync") != "no fsync",
                              modes.index(w.get("variant")) if w.get("variant") in modes else len(modes)))
     out = ["| workload | tinytb (PNG mode, sync) | tinytb events/s | tensorboardX events/s | ratio "
-           "| ratio in CPU time |", "|---|---|---:|---:|---:|---:|"]
+           "| ratio in CPU time | tinytb close() |", "|---|---|---:|---:|---:|---:|---:|"]
     for w in ours:
         ref = tbx.get(w["workload"])
         how = w.get("variant", "") if w["workload"] != "scalar" else ""
         how = ", ".join(x for x in (how, w.get("sync", "")) if x)
         name = w["workload"] + (" **(headline)**" if w.get("headline") else "")
-        out.append("| %s | %s | %s | %s | %s | %s |" % (
+        close = w.get("close_ms")
+        close = "" if close is None else ("%.1f ms" % close) + (" (timed apart)" if w.get("sync") == "no fsync" else "")
+        out.append("| %s | %s | %s | %s | %s | %s | %s |" % (
             name, how, fmt_int(w.get("events_per_s")), fmt_int(ref.get("events_per_s")) if ref else "",
-            fmt_times(w.get("ratio_vs_tensorboardx")), fmt_times(w.get("cpu_ratio_vs_tensorboardx"))))
+            fmt_times(w.get("ratio_vs_tensorboardx")), fmt_times(w.get("cpu_ratio_vs_tensorboardx")), close))
     return out
 
 
