@@ -16,19 +16,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tinytb/config.h"
 #include "tinytb/status.h"
 
 namespace tinytb {
 namespace detail {
 
-// Filtered bytes held (one block's input at most) and the runs a block may hold; both
-// overridable. The state is about kDeflateBuffer + 4 * kDeflateMaxRuns + 2.8 KiB.
-#ifndef TINYTB_DEFLATE_BUFFER
-#define TINYTB_DEFLATE_BUFFER 4096
-#endif
-#ifndef TINYTB_DEFLATE_MAX_RUNS
-#define TINYTB_DEFLATE_MAX_RUNS 256
-#endif
+// Filtered bytes held (one block's input at most) and the runs a block may hold: knobs
+// in tinytb/config.h. The state is about kDeflateBuffer + 4 * kDeflateMaxRuns + 2.8 KiB.
 constexpr size_t kDeflateBuffer = TINYTB_DEFLATE_BUFFER;
 constexpr size_t kDeflateMaxMatches = TINYTB_DEFLATE_MAX_RUNS;
 

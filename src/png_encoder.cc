@@ -571,4 +571,18 @@ Status PngEncoderBase::encode(const ImageView& view, uint8_t* out, size_t capaci
   return s;
 }
 
+const char* png_mode_name(PngMode mode) {
+  switch (mode) {
+    case PngMode::kStored:
+      return "stored";
+    case PngMode::kFast:
+      return "fast";
+    case PngMode::kCompressed:
+      return "compressed";
+    case PngMode::kLodepng:
+      return "lodepng";
+  }
+  return "unknown";
+}
+
 }  // namespace tinytb

@@ -52,6 +52,7 @@
 #include <stdint.h>
 
 #include "tinytb/busy_flag.h"
+#include "tinytb/config.h"
 
 #include "tinytb/image_view.h"
 #include "tinytb/status.h"
@@ -61,6 +62,9 @@ namespace tinytb {
 // kStored: uncompressed; kFast / kCompressed: tinytb's deflate (fast / default level),
 // a few KiB of arena; kLodepng: lodepng's deflate, hundreds of KiB of arena.
 enum class PngMode : uint8_t { kStored, kFast, kCompressed, kLodepng };
+
+// "stored", "fast", "compressed" or "lodepng" (for logs and reports); "unknown" otherwise.
+const char* png_mode_name(PngMode mode);
 
 // What an encoder accepts. Views larger than max_width x max_height (after crop and
 // down-scale), with more than max_channels output channels, or batches of more than
@@ -88,13 +92,7 @@ constexpr size_t kWindow = 2048;       // lodepng's LZ77 window (its default)
 // tinytb's deflate (kFast, kCompressed): an upper bound of sizeof(detail::DeflateState)
 // on any target (src/png_encoder.cc checks it): the filtered-byte buffer, the run list,
 // the Huffman counts, lengths, codes and scratch (2724 bytes), and 136 bytes for its
-// counters, bit writer and pointers. Same defaults as src/png_deflate.h.
-#ifndef TINYTB_DEFLATE_BUFFER
-#define TINYTB_DEFLATE_BUFFER 4096
-#endif
-#ifndef TINYTB_DEFLATE_MAX_RUNS
-#define TINYTB_DEFLATE_MAX_RUNS 256
-#endif
+// counters, bit writer and pointers. The two sizes are knobs in tinytb/config.h.
 constexpr size_t kDeflateStateBytes = round8(TINYTB_DEFLATE_BUFFER + 4 * TINYTB_DEFLATE_MAX_RUNS + 2724 + 136);
 
 // The PNG-filtered image: one filter byte, then the row's bytes, for every row.

@@ -84,18 +84,7 @@ bool vga_frame(const std::string& dir, Frame* f) {
   return true;
 }
 
-const char* mode_name(PngMode mode) {
-  switch (mode) {
-    case PngMode::kStored:
-      return "stored";
-    case PngMode::kFast:
-      return "fast";
-    case PngMode::kCompressed:
-      return "compressed";
-    default:
-      return "lodepng";
-  }
-}
+const char* mode_name(PngMode mode) { return tinytb::png_mode_name(mode); }
 
 struct Measured {
   size_t high_water = 0;

@@ -61,18 +61,7 @@ class ImageLog : public ::testing::Test {
 
 constexpr PngMode kAllModes[] = {PngMode::kStored, PngMode::kFast, PngMode::kCompressed, PngMode::kLodepng};
 
-const char* mode_name(PngMode mode) {
-  switch (mode) {
-    case PngMode::kStored:
-      return "stored";
-    case PngMode::kFast:
-      return "fast";
-    case PngMode::kCompressed:
-      return "compressed";
-    default:
-      return "lodepng";
-  }
-}
+const char* mode_name(PngMode mode) { return tinytb::png_mode_name(mode); }
 
 // An encoder with an arena of the exact bound on the heap (tests only).
 struct Encoder {

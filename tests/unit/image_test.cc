@@ -41,18 +41,7 @@ struct Encoder {
 constexpr PngMode kAllModes[] = {PngMode::kStored, PngMode::kFast, PngMode::kCompressed, PngMode::kLodepng};
 constexpr PngMode kCompressedModes[] = {PngMode::kFast, PngMode::kCompressed, PngMode::kLodepng};
 
-const char* mode_name(PngMode mode) {
-  switch (mode) {
-    case PngMode::kStored:
-      return "stored";
-    case PngMode::kFast:
-      return "fast";
-    case PngMode::kCompressed:
-      return "compressed";
-    default:
-      return "lodepng";
-  }
-}
+const char* mode_name(PngMode mode) { return tinytb::png_mode_name(mode); }
 
 std::vector<uint8_t> random_bytes(size_t n, uint32_t seed) {
   std::mt19937 rng(seed);
@@ -512,6 +501,19 @@ TEST(ImageEncoder, LodepngUnboundGetsNoMemory) {
   LodePNGCompressSettings settings;
   lodepng_compress_settings_init(&settings);
   EXPECT_EQ(lodepng_deflate(&out, &size, data, sizeof(data), &settings), 83u);  // lodepng's "alloc fail"
+}
+
+}  // namespace
+
+namespace {
+
+// Names for logs and reports; a value outside the enum is "unknown", never a crash.
+TEST(PngModeName, EveryModeHasItsName) {
+  EXPECT_STREQ(tinytb::png_mode_name(PngMode::kStored), "stored");
+  EXPECT_STREQ(tinytb::png_mode_name(PngMode::kFast), "fast");
+  EXPECT_STREQ(tinytb::png_mode_name(PngMode::kCompressed), "compressed");
+  EXPECT_STREQ(tinytb::png_mode_name(PngMode::kLodepng), "lodepng");
+  EXPECT_STREQ(tinytb::png_mode_name(static_cast<PngMode>(200)), "unknown");
 }
 
 }  // namespace
