@@ -104,36 +104,25 @@ void* stack_thread(void* arg) {
                                                  &g_state, r->out->data(), r->out->size(), &r->size);
   return nullptr;
 }
-size_t peak_stack(StackRun* run) {
+// Bytes of a fresh, painted 256 KiB stack that `fn(arg)` touched when run in a thread.
+size_t painted_stack(void* (*fn)(void*), void* arg) {
   const size_t kStack = 256 * 1024;
   std::vector<uint8_t> stack(kStack, 0xA5);
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstack(&attr, stack.data(), kStack);
   pthread_t t;
-  if (pthread_create(&t, &attr, stack_thread, run) != 0) return 0;
+  if (pthread_create(&t, &attr, fn, arg) != 0) return 0;
   pthread_join(t, nullptr);
   pthread_attr_destroy(&attr);
   size_t untouched = 0;
   while (untouched < kStack && stack[untouched] == 0xA5) ++untouched;
   return kStack - untouched;
 }
+size_t peak_stack(StackRun* run) { return painted_stack(stack_thread, run); }
 // The thread's own start-up frames, to subtract: the same thread doing nothing.
 void* idle_thread(void*) { return nullptr; }
-size_t idle_stack() {
-  const size_t kStack = 256 * 1024;
-  std::vector<uint8_t> stack(kStack, 0xA5);
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstack(&attr, stack.data(), kStack);
-  pthread_t t;
-  if (pthread_create(&t, &attr, idle_thread, nullptr) != 0) return 0;
-  pthread_join(t, nullptr);
-  pthread_attr_destroy(&attr);
-  size_t untouched = 0;
-  while (untouched < kStack && stack[untouched] == 0xA5) ++untouched;
-  return kStack - untouched;
-}
+size_t idle_stack() { return painted_stack(idle_thread, nullptr); }
 
 bool same_pixels(const std::vector<uint8_t>& png, const Frame& f, std::string* why) {
   tinytb_test::DecodedPng d;
