@@ -3,7 +3,7 @@
 #   make demo    build everything and write a real log directory to logs/
 #   make test    set up what the tests need and run every test
 #   make deps    fetch the pinned third-party sources into third_party/ (checked by SHA-256)
-#   make proto   regenerate src/proto/*.pb.{c,h} with Debian's nanopb generator
+#   make proto   regenerate src/format/proto/*.pb.{c,h} with Debian's nanopb generator
 #   make arm     cross-compile the core for Cortex-M4 and check that it links no heap
 #   make view    serve logs/ with TensorBoard (from the test virtualenv) on 127.0.0.1:6006
 #   make tools   build the host tool build/tinytb (check, repair, pull: docs/tools.md)
@@ -21,6 +21,8 @@ DEPS      ?= third_party
 NANOPB    := $(DEPS)/nanopb
 LODEPNG   := $(DEPS)/lodepng
 PYTHON    ?= python3
+# The real data the demo, tests and benchmarks read (examples/data/SOURCES.md: origin and licence).
+DATA      ?= examples/data
 
 CXX       ?= g++
 CC        ?= gcc
@@ -28,22 +30,30 @@ WARN      := -Wall -Wextra -Wshadow -Wconversion -Werror
 CORE_CXXFLAGS := -std=c++17 -O2 -g $(WARN) -fno-exceptions -fno-rtti
 DEP_CFLAGS    := -std=c99 -O2 -g -Wall
 INCLUDES  := -Iinclude -Isrc -I$(NANOPB) -I$(LODEPNG) -Iports/posix -Iports/memory -Iports/faulty -Iports/fatfs -Iports/semihosting
-TEST_CXXFLAGS := -std=c++17 -O1 -g -Wall -Wextra -Werror $(INCLUDES)
+TEST_CXXFLAGS := -std=c++17 -O1 -g -Wall -Wextra -Werror $(INCLUDES) -Itests/support
 
 # ---- sources --------------------------------------------------------------------------------
 
-CORE_SRCS   := $(wildcard src/*.cc) $(wildcard src/render/*.cc)
-PROTO_SRCS  := src/proto/tensorboard_event.pb.c
+# src/ is layered along the data flow (docs/design.md): base, format, image, png, summary, writer, render.
+CORE_SRCS   := $(wildcard src/*/*.cc)
+PROTO_SRCS  := src/format/proto/tensorboard_event.pb.c
 NANOPB_SRCS := $(NANOPB)/pb_encode.c $(NANOPB)/pb_common.c
 # lodepng (C code in a .cpp file): its deflate compresses PNG images; built with the switches in
-# src/lodepng_config.h (encoder only, no allocators: every allocation comes from an arena).
+# src/png/lodepng_config.h (encoder only, no allocators: every allocation comes from an arena).
 LODEPNG_SRCS := $(LODEPNG)/lodepng.cpp
-LODEPNG_CXXFLAGS := -std=c++17 -O2 -g -Wall -fno-exceptions -fno-rtti -include src/lodepng_config.h
+LODEPNG_CXXFLAGS := -std=c++17 -O2 -g -Wall -fno-exceptions -fno-rtti -include src/png/lodepng_config.h
 PORT_SRCS   := ports/posix/posix_sink.cc ports/memory/memory_sink.cc ports/faulty/faulty_fs.cc ports/fatfs/fat_names.cc \
               ports/semihosting/semihosting_sink.cc
-UNIT_SRCS   := $(wildcard tests/unit/*.cc)
+# The unit suite: every *_test.cc of the folders that mirror src/, and the ports' own tests.
+UNIT_SRCS   := $(filter-out tests/writer/alloc_trap_test.cc,\
+                 $(wildcard $(addsuffix /*_test.cc,tests/format tests/image tests/summary tests/writer tests/ports))) \
+               tests/support/lodepng_decoder.cc
 
-NANOPB_STAMP := $(NANOPB)/.verified
+NANOPB_STAMP := $(DEPS)/.verified
+# Every fetched file the build reads is made by the fetch, so `make -j` orders it first.
+DEP_FILES := $(addprefix $(NANOPB)/,pb.h pb_common.c pb_common.h pb_encode.c pb_encode.h pb_decode.c pb_decode.h) \
+             $(addprefix $(LODEPNG)/,lodepng.cpp lodepng.h)
+$(DEP_FILES): $(NANOPB_STAMP) ;
 
 # ---- host build (one object set per flavour: plain, asan) --------------------------------------
 
@@ -70,10 +80,10 @@ $(BUILD)/asan/%.o: %.cc $(NANOPB_STAMP)
 $(BUILD)/asan/%.o: %.c $(NANOPB_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(DEP_CFLAGS) $(SAN) $(INCLUDES) -MMD -MP -c $< -o $@
-$(BUILD)/host/%.o: %.cpp src/lodepng_config.h $(NANOPB_STAMP)
+$(BUILD)/host/%.o: %.cpp src/png/lodepng_config.h $(NANOPB_STAMP)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LODEPNG_CXXFLAGS) $(INCLUDES) -MMD -MP -c $< -o $@
-$(BUILD)/asan/%.o: %.cpp src/lodepng_config.h $(NANOPB_STAMP)
+$(BUILD)/asan/%.o: %.cpp src/png/lodepng_config.h $(NANOPB_STAMP)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LODEPNG_CXXFLAGS) $(SAN) $(INCLUDES) -MMD -MP -c $< -o $@
 
@@ -91,28 +101,29 @@ $(BUILD)/unit_tests: $(UNIT_SRCS) $(HOST_LIB) $(NANOPB)/pb_decode.c
 $(BUILD)/unit_tests_asan: $(UNIT_SRCS) $(ASAN_LIB) $(NANOPB)/pb_decode.c
 	$(CXX) $(TEST_CXXFLAGS) $(SAN) $(UNIT_SRCS) $(NANOPB)/pb_decode.c $(ASAN_LIB) -lgtest -lgtest_main -pthread -o $@
 # The one malloc/new trap (tests/alloc/alloc_trap.{h,cc}), also linked into render_tests.
-ALLOC_TRAP := tests/alloc/alloc_trap.cc tests/alloc/alloc_trap.h
-$(BUILD)/alloc_trap_test: tests/alloc/alloc_trap_test.cc $(ALLOC_TRAP) $(HOST_LIB)
-	$(CXX) $(TEST_CXXFLAGS) -DTINYTB_ALLOC_TRAP -Itests/alloc $< tests/alloc/alloc_trap.cc $(HOST_LIB) \
+ALLOC_TRAP := tests/support/alloc_trap.cc tests/support/alloc_trap.h
+$(BUILD)/alloc_trap_test: tests/writer/alloc_trap_test.cc $(ALLOC_TRAP) $(HOST_LIB)
+	$(CXX) $(TEST_CXXFLAGS) -DTINYTB_ALLOC_TRAP $< tests/support/alloc_trap.cc $(HOST_LIB) \
 	  -lgtest -pthread -o $@
-# Every tests/compat/<name>_writer.cc is a program that logs a fixture and its manifest;
+# Every tests/tensorboard/<name>_writer.cc is a program that logs a fixture and its manifest;
 # tests/run_all.sh judges each one with the real TensorBoard.
-COMPAT_WRITERS := $(patsubst tests/compat/%.cc,$(BUILD)/compat/%,$(wildcard tests/compat/*_writer.cc))
-$(BUILD)/compat/%: tests/compat/%.cc tests/compat/manifest.h $(HOST_LIB)
+COMPAT_WRITERS := $(patsubst tests/tensorboard/%.cc,$(BUILD)/compat/%,$(wildcard tests/tensorboard/*_writer.cc))
+$(BUILD)/compat/%: tests/tensorboard/%.cc tests/tensorboard/manifest.h $(HOST_LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(TEST_CXXFLAGS) $< $(HOST_LIB) -o $@
 
 DEMO_SRCS := $(wildcard examples/posix_demo/*.cc)
 $(BUILD)/demo: $(DEMO_SRCS) $(wildcard examples/posix_demo/*.h) $(HOST_LIB)
-	$(CXX) $(CORE_CXXFLAGS) $(INCLUDES) $(DEMO_SRCS) $(HOST_LIB) -o $@
+	$(CXX) $(CORE_CXXFLAGS) $(INCLUDES) -DTINYTB_DEMO_DATA_DIR='"$(abspath $(DATA))"' $(DEMO_SRCS) $(HOST_LIB) -o $@
 
 # ---- the two commands ------------------------------------------------------------------------------
 
-.PHONY: all demo test setup deps proto arm venv view clean distclean
+.PHONY: all demo test test-programs setup deps proto arm venv view clean distclean
 
 all: $(HOST_LIB) $(BUILD)/demo
 
-demo: setup $(BUILD)/demo
+demo: setup
+	@$(MAKE) --no-print-directory $(BUILD)/demo
 	@rm -rf logs
 	$(BUILD)/demo --logdir logs
 
@@ -124,7 +135,7 @@ TEST_PROGRAMS = $(BUILD)/unit_tests $(BUILD)/unit_tests_asan $(BUILD)/alloc_trap
                  $(BUILD)/demo $(ARM_ELF) $(ARM_CANARY)
 
 test: setup
-	@$(MAKE) --no-print-directory -j$$(nproc) venv $(TEST_PROGRAMS)
+	@$(MAKE) --no-print-directory -j$$(nproc) venv test-programs
 	BUILD=$(BUILD) VENV=$(VENV) DEPS=$(DEPS) bash tests/run_all.sh
 
 # Debian packages the build and the tests need (installs what is missing when it can).
@@ -138,12 +149,12 @@ $(NANOPB_STAMP):
 	@touch $@
 
 proto:
-	bash tools/gen_proto.sh src/proto
+	bash tools/gen_proto.sh src/format/proto
 
 venv: $(VENV)/.installed
-$(VENV)/.installed: tests/compat/requirements.txt
+$(VENV)/.installed: tests/tensorboard/requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/compat/requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/tensorboard/requirements.txt
 	@touch $@
 
 # ---- host tool: tinytb check | repair | pull, its tests and its fuzzer (docs/tools.md) ----------------
@@ -152,9 +163,9 @@ $(VENV)/.installed: tests/compat/requirements.txt
 
 TOOL_CXXFLAGS  := -std=c++17 -O2 -g $(WARN) -Iinclude
 TOOL_LIB_SRCS  := $(filter-out tools/tinytb/main.cc,$(wildcard tools/tinytb/*.cc))
-TOOL_HDRS      := $(wildcard tools/tinytb/*.h) include/tinytb/crc32c.h src/names.h
+TOOL_HDRS      := $(wildcard tools/tinytb/*.h) include/tinytb/format/crc32c.h src/format/names.h
 # The core's sources the tool shares (CRC-32C, the UTF-8 rules): one implementation of each.
-TOOL_CORE_SRCS := src/crc32c.cc src/names.cc
+TOOL_CORE_SRCS := src/format/crc32c.cc src/format/names.cc
 TOOL_TEST_SRCS := $(wildcard tests/tools/*.cc)
 FUZZ_CXX       ?= clang++
 FUZZ_SECONDS   ?= 600
@@ -197,9 +208,9 @@ $(BUILD)/arm/%.o: %.cc $(NANOPB_STAMP)
 $(BUILD)/arm/%.o: %.c $(NANOPB_STAMP)
 	@mkdir -p $(dir $@)
 	$(ARM_CC) -std=c99 $(ARM_FLAGS) -Wall $(INCLUDES) -MMD -MP -c $< -o $@
-$(BUILD)/arm/%.o: %.cpp src/lodepng_config.h $(NANOPB_STAMP)
+$(BUILD)/arm/%.o: %.cpp src/png/lodepng_config.h $(NANOPB_STAMP)
 	@mkdir -p $(dir $@)
-	$(ARM_CXX) -std=c++17 $(ARM_FLAGS) -Wall -fno-exceptions -fno-rtti -include src/lodepng_config.h $(INCLUDES) -c $< -o $@
+	$(ARM_CXX) -std=c++17 $(ARM_FLAGS) -Wall -fno-exceptions -fno-rtti -include src/png/lodepng_config.h $(INCLUDES) -c $< -o $@
 $(ARM_ELF): $(call objects,arm,$(ARM_SRCS))
 	$(ARM_CXX) $(ARM_FLAGS) -nostartfiles --specs=nano.specs -Wl,--gc-sections -Wl,-e,Reset_Handler \
 	  -Wl,-Map,$(BUILD)/arm/heap_check.map $^ -o $@
@@ -214,26 +225,26 @@ arm: setup $(ARM_ELF)
 	bash tests/target/check_no_heap.sh $(ARM_ELF)
 
 # ---- storage: fault-injecting port, power-loss sweep, FatFs port on a stand-in (docs/storage.md) -----
-# ChaN's FatFs is not packaged for Debian: ports/fatfs/ compiles against tests/fatfs_standin/ff.h (the
+# ChaN's FatFs is not packaged for Debian: ports/fatfs/ compiles against tests/ports/fatfs/ff.h (the
 # documented API) and runs on an in-memory stand-in of FatFs's behaviour, once with 8.3 names
 # (FF_USE_LFN=0) and once with long names. `make sweep` runs the long power/fault sweep.
 
-FATFS_DEPS := $(wildcard ports/fatfs/*.h tests/fatfs_standin/*.h tests/power/*.h) tests/unit/event_reader.h
-FATFS_TEST_SRCS := tests/fatfs_standin/fatfs_sink_test.cc tests/fatfs_standin/fatfs_standin.cc tests/unit/lodepng_decoder.cc
+FATFS_DEPS := $(wildcard ports/fatfs/*.h tests/ports/fatfs/*.h tests/power/*.h) tests/support/event_reader.h
+FATFS_TEST_SRCS := tests/ports/fatfs/fatfs_sink_test.cc tests/ports/fatfs/fatfs_standin.cc tests/support/lodepng_decoder.cc
 # The port with the core's flags (no heap, no exceptions, warnings as errors), per LFN setting.
 $(BUILD)/fatfs/lfn%/fatfs_sink.o: ports/fatfs/fatfs_sink.cc $(FATFS_DEPS) $(NANOPB_STAMP)
 	@mkdir -p $(dir $@)
-	$(CXX) $(CORE_CXXFLAGS) -DFF_USE_LFN=$* $(INCLUDES) -Itests/fatfs_standin -c $< -o $@
+	$(CXX) $(CORE_CXXFLAGS) -DFF_USE_LFN=$* $(INCLUDES) -Itests/ports/fatfs -c $< -o $@
 $(BUILD)/fatfs_tests_lfn%: $(BUILD)/fatfs/lfn%/fatfs_sink.o $(FATFS_TEST_SRCS) $(FATFS_DEPS) $(HOST_LIB)
-	$(CXX) $(TEST_CXXFLAGS) -DFF_USE_LFN=$* -Itests/fatfs_standin $(FATFS_TEST_SRCS) $< $(HOST_LIB) \
+	$(CXX) $(TEST_CXXFLAGS) -DFF_USE_LFN=$* -Itests/ports/fatfs $(FATFS_TEST_SRCS) $< $(HOST_LIB) \
 	  -lgtest -lgtest_main -pthread -o $@
-$(BUILD)/power_sweep: tests/power/power_sweep.cc tests/power/sweep_common.h tests/unit/lodepng_decoder.cc \
+$(BUILD)/power_sweep: tests/power/power_sweep.cc tests/power/sweep_common.h tests/support/lodepng_decoder.cc \
                       $(FATFS_DEPS) $(HOST_LIB)
-	$(CXX) $(TEST_CXXFLAGS) $< tests/unit/lodepng_decoder.cc $(HOST_LIB) -o $@
+	$(CXX) $(TEST_CXXFLAGS) $< tests/support/lodepng_decoder.cc $(HOST_LIB) -o $@
 # The FatFs port also builds for Cortex-M (against the same declarations).
 $(BUILD)/arm/fatfs/fatfs_sink.o: ports/fatfs/fatfs_sink.cc $(FATFS_DEPS) $(NANOPB_STAMP)
 	@mkdir -p $(dir $@)
-	$(ARM_CXX) $(ARM_CXXFLAGS) $(INCLUDES) -Itests/fatfs_standin -c $< -o $@
+	$(ARM_CXX) $(ARM_CXXFLAGS) $(INCLUDES) -Itests/ports/fatfs -c $< -o $@
 
 # Cortex-M4 firmware that writes an event file to the host through semihosting, run under QEMU by
 # tests/target/run_qemu_semihosting.sh (start-up, board services and linker scripts: examples/cortex_m).
@@ -255,27 +266,26 @@ sweep: setup
 	$(VENV)/bin/python tests/power/loader_batch.py $(BUILD)/sweep
 
 # ---- rendering: canvases and charts (docs/rendering.md), their tests and the gallery ----------------
-# render_tests also traps malloc/new around every chart (tests/alloc/alloc_trap.cc), so it is
+# render_tests also traps malloc/new around every chart (tests/support/alloc_trap.cc), so it is
 # built without sanitizers; render_tests_asan runs the same tests under ASan and UBSan.
 RENDER_TEST_SRCS := $(wildcard tests/render/*_test.cc)
 RENDER_TEST_DEPS := $(RENDER_TEST_SRCS) $(wildcard tests/render/*.h)
 $(BUILD)/render_tests: $(RENDER_TEST_DEPS) $(ALLOC_TRAP) $(HOST_LIB)
-	$(CXX) $(TEST_CXXFLAGS) -DTINYTB_ALLOC_TRAP -Itests/alloc $(RENDER_TEST_SRCS) tests/alloc/alloc_trap.cc $(HOST_LIB) \
+	$(CXX) $(TEST_CXXFLAGS) -DTINYTB_ALLOC_TRAP $(RENDER_TEST_SRCS) tests/support/alloc_trap.cc $(HOST_LIB) \
 	  -lgtest -lgtest_main -pthread -o $@
 $(BUILD)/render_tests_asan: $(RENDER_TEST_DEPS) $(ASAN_LIB)
-	$(CXX) $(TEST_CXXFLAGS) $(SAN) -Itests/alloc $(RENDER_TEST_SRCS) $(ASAN_LIB) -lgtest -lgtest_main -pthread -o $@
+	$(CXX) $(TEST_CXXFLAGS) $(SAN) $(RENDER_TEST_SRCS) $(ASAN_LIB) -lgtest -lgtest_main -pthread -o $@
 
-# The gallery: every chart from the real data in shared/data, as PNGs to look at
+# The gallery: every chart from the real data in $(DATA), as PNGs to look at
 # (`make gallery`), checked by tests/render/check_gallery.py. Host test code: a full
 # lodepng (decoder, file I/O, malloc) of its own reads the inputs and writes the PNGs.
-SHARED_DATA ?= ../shared/data
 $(BUILD)/render_gallery: tests/render/gallery.cc $(LODEPNG)/lodepng.cpp $(HOST_LIB)
 	$(CXX) $(TEST_CXXFLAGS) tests/render/gallery.cc $(LODEPNG)/lodepng.cpp $(HOST_LIB) -o $@
 
 .PHONY: gallery
 gallery: setup $(BUILD)/render_gallery
 	@rm -rf $(BUILD)/render-gallery && mkdir -p $(BUILD)/render-gallery
-	$(BUILD)/render_gallery --data $(SHARED_DATA) --out $(BUILD)/render-gallery
+	$(BUILD)/render_gallery --data $(DATA) --out $(BUILD)/render-gallery
 
 # Cortex-M4: every rendering call linked with no heap (tests/target/check_no_heap.sh), and
 # the renderer's flash and stack (tests/render/arm_report.sh reads -fstack-usage's .su files).
@@ -288,18 +298,18 @@ $(RENDER_ARM_ELF): $(call objects,arm,$(CORE_SRCS) $(PROTO_SRCS) $(NANOPB_SRCS) 
 TEST_PROGRAMS += $(BUILD)/render_tests $(BUILD)/render_tests_asan $(BUILD)/render_gallery $(RENDER_ARM_ELF)
 
 # ---- images (docs/images.md) -------------------------------------------------------------------------
-# lodepng's decoder, built on its own (tests/unit/lodepng_decoder.cc), for the judge's pixel checks; and
+# lodepng's decoder, built on its own (tests/support/lodepng_decoder.cc), for the judge's pixel checks; and
 # the arena report the README's "Images: arena sizes" section copies (`make image-arena-report`).
-$(BUILD)/png_decode: tests/images/png_decode.cc tests/unit/lodepng_decoder.cc tests/unit/lodepng_decoder.h
-	$(CXX) $(TEST_CXXFLAGS) tests/images/png_decode.cc tests/unit/lodepng_decoder.cc -o $@
-$(BUILD)/image_arena_report: tests/images/image_arena_report.cc tests/unit/lodepng_decoder.cc $(HOST_LIB)
-	$(CXX) $(TEST_CXXFLAGS) tests/images/image_arena_report.cc tests/unit/lodepng_decoder.cc $(HOST_LIB) -o $@
+$(BUILD)/png_decode: tests/support/png_decode.cc tests/support/lodepng_decoder.cc tests/support/lodepng_decoder.h
+	$(CXX) $(TEST_CXXFLAGS) tests/support/png_decode.cc tests/support/lodepng_decoder.cc -o $@
+$(BUILD)/image_arena_report: tests/png/image_arena_report.cc tests/support/lodepng_decoder.cc $(HOST_LIB)
+	$(CXX) $(TEST_CXXFLAGS) tests/png/image_arena_report.cc tests/support/lodepng_decoder.cc $(HOST_LIB) -o $@
 
 .PHONY: image-arena-report
 image-arena-report: setup $(BUILD)/image_arena_report
-	$(BUILD)/image_arena_report --data $(SHARED_DATA)
+	$(BUILD)/image_arena_report --data $(DATA)
 
-$(BUILD)/compat/image_writer: tests/compat/image_manifest.h
+$(BUILD)/compat/image_writer: tests/tensorboard/image_manifest.h
 
 TEST_PROGRAMS += $(BUILD)/png_decode $(BUILD)/image_arena_report
 
@@ -308,18 +318,18 @@ TEST_PROGRAMS += $(BUILD)/png_decode $(BUILD)/image_arena_report
 # tests/png/check_pngs.py, by Python's zlib and Pillow) and compared exactly; plain and ASan/UBSan.
 # `make bench`: lodepng (default settings, counting allocators) and tinytb side by side on the same
 # frames in one run; prints the table the README shows and writes $(BUILD)/bench/results.json.
-# The checksum tests compare src/png_checksum.h with zlib's crc32()/adler32() (-lz: zlib1g-dev).
-PNG_TEST_SRCS := tests/png/png_deflate_test.cc tests/png/png_checksum_test.cc tests/png/frames.cc \
-                 tests/unit/lodepng_decoder.cc
-PNG_TEST_DEPS := $(PNG_TEST_SRCS) tests/png/frames.h src/png_deflate.h src/png_checksum.h
+# The checksum tests compare src/png/png_checksum.h with zlib's crc32()/adler32() (-lz: zlib1g-dev).
+PNG_TEST_SRCS := tests/png/png_deflate_test.cc tests/png/png_checksum_test.cc tests/support/frames.cc \
+                 tests/support/lodepng_decoder.cc
+PNG_TEST_DEPS := $(PNG_TEST_SRCS) tests/support/frames.h src/png/png_deflate.h src/png/png_checksum.h
 $(BUILD)/png_deflate_tests: $(PNG_TEST_DEPS) $(HOST_LIB)
-	$(CXX) $(TEST_CXXFLAGS) -Itests/png -Itests/unit $(PNG_TEST_SRCS) $(HOST_LIB) -lgtest -lgtest_main -lz -pthread -o $@
+	$(CXX) $(TEST_CXXFLAGS) -Itests/bench $(PNG_TEST_SRCS) $(HOST_LIB) -lgtest -lgtest_main -lz -pthread -o $@
 $(BUILD)/png_deflate_tests_asan: $(PNG_TEST_DEPS) $(ASAN_LIB)
-	$(CXX) $(TEST_CXXFLAGS) $(SAN) -Itests/png -Itests/unit $(PNG_TEST_SRCS) $(ASAN_LIB) -lgtest -lgtest_main -lz -pthread -o $@
-PNG_BENCH_SRCS := tests/png/png_bench.cc tests/png/frames.cc tests/png/lodepng_reference.cc tests/unit/lodepng_decoder.cc
-$(BUILD)/bench/png_bench: $(PNG_BENCH_SRCS) tests/png/frames.h tests/png/lodepng_reference.h src/png_deflate.h $(HOST_LIB)
+	$(CXX) $(TEST_CXXFLAGS) $(SAN) -Itests/bench $(PNG_TEST_SRCS) $(ASAN_LIB) -lgtest -lgtest_main -lz -pthread -o $@
+PNG_BENCH_SRCS := tests/bench/png_bench.cc tests/support/frames.cc tests/bench/lodepng_reference.cc tests/support/lodepng_decoder.cc
+$(BUILD)/bench/png_bench: $(PNG_BENCH_SRCS) tests/support/frames.h tests/bench/lodepng_reference.h src/png/png_deflate.h $(HOST_LIB)
 	@mkdir -p $(dir $@)
-	$(CXX) -std=c++17 -O2 -g -Wall -Wextra $(INCLUDES) -Itests/png -Itests/unit $(PNG_BENCH_SRCS) $(HOST_LIB) -pthread -o $@
+	$(CXX) -std=c++17 -O2 -g -Wall -Wextra $(INCLUDES) -Itests/support -Itests/bench $(PNG_BENCH_SRCS) $(HOST_LIB) -pthread -o $@
 
 .PHONY: bench
 bench: setup $(BUILD)/bench/png_bench
@@ -333,20 +343,20 @@ TEST_PROGRAMS += $(BUILD)/png_deflate_tests $(BUILD)/png_deflate_tests_asan $(BU
 # ---- PNG deflate: host bench parts and the encoder's fuzzer (docs/png.md) --------------------------
 # `make bench-host`: png_bench's table and the "host" fragment ($(BUILD)/bench/host.json), then
 # the "callgrind" fragment ($(BUILD)/bench/callgrind.json): instructions of one encode per encoder
-# and frame under valgrind (tests/png/callgrind_bench.py).
+# and frame under valgrind (tests/bench/callgrind_bench.py).
 # png_deflate_fuzz: libFuzzer + ASan/UBSan over shapes, levels, strides, both APIs, capacities and
 # pixel contents, every output decoded by lodepng; `make test` runs it 20 s, `make fuzz` FUZZ_SECONDS.
 .PHONY: bench-host fuzz-png
 bench-host: setup $(BUILD)/bench/png_bench
-	$(BUILD)/bench/png_bench --data $(SHARED_DATA) --json $(BUILD)/bench/host.json
-	$(PYTHON) tests/png/callgrind_bench.py --bench $(BUILD)/bench/png_bench --data $(SHARED_DATA) \
+	$(BUILD)/bench/png_bench --data $(DATA) --json $(BUILD)/bench/host.json
+	$(PYTHON) tests/bench/callgrind_bench.py --bench $(BUILD)/bench/png_bench --data $(DATA) \
 	  --json $(BUILD)/bench/callgrind.json
 
-PNG_FUZZ_SRCS := tests/fuzz/png_deflate_fuzz.cc src/png_deflate.cc src/png_checksum.cc tests/unit/lodepng_decoder.cc
-$(BUILD)/fuzz/png_deflate_fuzz: $(PNG_FUZZ_SRCS) src/png_deflate.h src/png_checksum.h tests/unit/lodepng_decoder.h
+PNG_FUZZ_SRCS := tests/fuzz/png_deflate_fuzz.cc src/png/png_deflate.cc src/png/png_checksum.cc tests/support/lodepng_decoder.cc
+$(BUILD)/fuzz/png_deflate_fuzz: $(PNG_FUZZ_SRCS) src/png/png_deflate.h src/png/png_checksum.h tests/support/lodepng_decoder.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) -std=c++17 -O2 -g -Wall -Wextra -Wshadow -Werror -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=all -Iinclude -Isrc -I$(LODEPNG) -Itests/unit $(PNG_FUZZ_SRCS) -o $@
+	  -fno-sanitize-recover=all -Iinclude -Isrc -I$(LODEPNG) -Itests/support $(PNG_FUZZ_SRCS) -o $@
 fuzz-png: setup $(BUILD)/fuzz/png_deflate_fuzz
 	bash tests/fuzz/run_png_fuzz.sh $(BUILD) $(FUZZ_SECONDS)
 fuzz: fuzz-png
@@ -368,32 +378,32 @@ bench-signals: setup $(SIGNALS_BENCH)
 	  -semihosting-config enable=on,target=native -kernel $(SIGNALS_BENCH)
 
 # ---- PNG on Cortex-M4 under QEMU: lodepng default vs tinytb, instructions per frame (goal 4, docs/png.md) --
-# Bench code only (tests/target/png_qemu_*, tests/png/png_qemu_host.cc). One firmware run on mps2-an386
+# Bench code only (tests/target/png_qemu_*, tests/bench/png_qemu_host.cc). One firmware run on mps2-an386
 # with -icount shift=0 encodes every frame with lodepng (default settings: its own namespaced compile,
 # allocations from an arena in the board's 16 MiB PSRAM) and with tinytb's deflate (default and fast);
-# the host tool writes the frames from $(SHARED_DATA) and checks every PNG the firmware wrote.
+# the host tool writes the frames from $(DATA) and checks every PNG the firmware wrote.
 # `make bench-qemu` prints the table and writes the "qemu" fragment $(BUILD)/bench/qemu.json; `make test`
 # runs a two-frame quick mode (tests/run_all.sh: outputs checked, counts never asserted).
 # Flags as `make arm` and bench-signals: -mcpu=cortex-m4 -mthumb -Os, soft-float.
 PNG_QEMU_FW   := $(BUILD)/arm/png_qemu_bench.elf
 PNG_QEMU_HOST := $(BUILD)/bench/png_qemu_host
 # Only the core's PNG deflate (and the checksums it uses) is linked: none of the rest of the library.
-PNG_QEMU_SRCS := src/png_deflate.cc $(wildcard src/png_checksum.cc) ports/semihosting/semihosting_sink.cc \
+PNG_QEMU_SRCS := src/png/png_deflate.cc $(wildcard src/png/png_checksum.cc) ports/semihosting/semihosting_sink.cc \
                  examples/cortex_m/startup.cc examples/cortex_m/board.cc tests/target/png_qemu_bench_main.cc \
                  tests/target/png_qemu_lodepng.cc
 $(BUILD)/arm/tests/target/png_qemu_bench_main.o: ARM_CXXFLAGS += -Iexamples/cortex_m
 $(PNG_QEMU_FW): $(call objects,arm,$(PNG_QEMU_SRCS)) tests/target/png_qemu_bench.ld examples/cortex_m/cortex_m.ld
 	$(ARM_CXX) $(ARM_FLAGS) -nostartfiles --specs=nano.specs -Wl,--gc-sections -Lexamples/cortex_m \
 	  -T tests/target/png_qemu_bench.ld $(filter %.o,$^) -o $@
-PNG_QEMU_HOST_SRCS := tests/png/png_qemu_host.cc tests/png/frames.cc tests/png/lodepng_reference.cc \
-                      tests/unit/lodepng_decoder.cc src/png_deflate.cc $(wildcard src/png_checksum.cc)
-$(PNG_QEMU_HOST): $(PNG_QEMU_HOST_SRCS) tests/png/frames.h tests/png/lodepng_reference.h src/png_deflate.h
+PNG_QEMU_HOST_SRCS := tests/bench/png_qemu_host.cc tests/support/frames.cc tests/bench/lodepng_reference.cc \
+                      tests/support/lodepng_decoder.cc src/png/png_deflate.cc $(wildcard src/png/png_checksum.cc)
+$(PNG_QEMU_HOST): $(PNG_QEMU_HOST_SRCS) tests/support/frames.h tests/bench/lodepng_reference.h src/png/png_deflate.h
 	@mkdir -p $(dir $@)
-	$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Werror $(INCLUDES) -Itests/png -Itests/unit $(PNG_QEMU_HOST_SRCS) -o $@
+	$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Werror $(INCLUDES) -Itests/support -Itests/bench $(PNG_QEMU_HOST_SRCS) -o $@
 
 .PHONY: bench-qemu
 bench-qemu: setup $(PNG_QEMU_FW) $(PNG_QEMU_HOST)
-	bash tests/target/run_png_qemu_bench.sh $(PNG_QEMU_FW) $(PNG_QEMU_HOST) $(SHARED_DATA) $(BUILD)/bench/qemu-run \
+	bash tests/target/run_png_qemu_bench.sh $(PNG_QEMU_FW) $(PNG_QEMU_HOST) $(DATA) $(BUILD)/bench/qemu-run \
 	  $(BUILD)/bench/qemu.json
 
 TEST_PROGRAMS += $(PNG_QEMU_FW) $(PNG_QEMU_HOST)
@@ -408,15 +418,15 @@ TEST_PROGRAMS += $(PNG_QEMU_FW) $(PNG_QEMU_HOST)
 # is reported as not run). `make bench` runs the parts one after another (never in parallel: they
 # time things), then the report. `make test` runs a quick e2e mode that checks files, never speed.
 E2E_REPEATS ?= 3
-E2E_BENCH_SRCS := tests/bench/e2e_bench.cc tests/png/frames.cc tests/unit/lodepng_decoder.cc
-$(BUILD)/bench/e2e_bench: $(E2E_BENCH_SRCS) tests/png/frames.h $(HOST_LIB)
+E2E_BENCH_SRCS := tests/bench/e2e_bench.cc tests/support/frames.cc tests/support/lodepng_decoder.cc
+$(BUILD)/bench/e2e_bench: $(E2E_BENCH_SRCS) tests/support/frames.h $(HOST_LIB)
 	@mkdir -p $(dir $@)
-	$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Werror $(INCLUDES) -Itests/png -Itests/unit $(E2E_BENCH_SRCS) $(HOST_LIB) -o $@
+	$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Werror $(INCLUDES) -Itests/support -Itests/bench $(E2E_BENCH_SRCS) $(HOST_LIB) -o $@
 
 .PHONY: bench-e2e bench-report
 bench-e2e: setup
 	@$(MAKE) --no-print-directory venv $(BUILD)/bench/e2e_bench
-	$(VENV)/bin/python tests/bench/e2e_run.py --bench $(BUILD)/bench/e2e_bench --data $(SHARED_DATA) \
+	$(VENV)/bin/python tests/bench/e2e_run.py --bench $(BUILD)/bench/e2e_bench --data $(DATA) \
 	  --repeats $(E2E_REPEATS) --json $(BUILD)/bench/e2e.json
 bench-report:
 	$(PYTHON) tests/bench/report.py --bench-dir $(BUILD)/bench
@@ -428,7 +438,7 @@ TEST_PROGRAMS += $(BUILD)/bench/e2e_bench
 # up to 160x120 RGB); `make size` builds the Cortex-M4F in every configuration, runs each under QEMU
 # (the stack is measured by painting) and prints the footprint table the README shows. Layout:
 # $(BUILD)/fw/<core>/obj/ (library, ports, board: per core), $(BUILD)/fw/<core>/<config>/firmware.elf.
-# The camera's frames are generated from $(SHARED_DATA) into $(BUILD)/fw/frames/ (never committed).
+# The camera's frames are generated from $(DATA) into $(BUILD)/fw/frames/ (never committed).
 FW_CORES := cortex-m0plus cortex-m3 cortex-m4f cortex-m7 cortex-m33
 FW_CPU_cortex-m0plus := -mcpu=cortex-m0plus
 FW_CPU_cortex-m3     := -mcpu=cortex-m3
@@ -462,8 +472,8 @@ FW_LIB_SRCS := $(CORE_SRCS) $(PROTO_SRCS) $(NANOPB_SRCS) $(LODEPNG_SRCS) ports/s
 FW_FRAMES   := $(BUILD)/fw/frames/frames.cc
 FW_ELF       = $(BUILD)/fw/$(1)/$(2)/firmware.elf
 
-$(FW_FRAMES): examples/cortex_m/make_frames.py $(wildcard $(SHARED_DATA)/person_96x96_gray.bmp $(SHARED_DATA)/kodim23_768x512_rgb.png)
-	$(PYTHON) examples/cortex_m/make_frames.py --data $(SHARED_DATA) --out $(dir $@)
+$(FW_FRAMES): examples/cortex_m/make_frames.py $(wildcard $(DATA)/person_96x96_gray.bmp $(DATA)/kodim23_768x512_rgb.png)
+	$(PYTHON) examples/cortex_m/make_frames.py --data $(DATA) --out $(dir $@)
 
 define fw_core_rules
 $(BUILD)/fw/$(1)/obj/%.o: %.cc $(NANOPB_STAMP)
@@ -472,9 +482,9 @@ $(BUILD)/fw/$(1)/obj/%.o: %.cc $(NANOPB_STAMP)
 $(BUILD)/fw/$(1)/obj/%.o: %.c $(NANOPB_STAMP)
 	@mkdir -p $$(dir $$@)
 	$(ARM_CC) $(FW_CPU_$(1)) -std=c99 $(FW_FLAGS) -Wall $(FW_INCLUDES) -MMD -MP -c $$< -o $$@
-$(BUILD)/fw/$(1)/obj/%.o: %.cpp src/lodepng_config.h $(NANOPB_STAMP)
+$(BUILD)/fw/$(1)/obj/%.o: %.cpp src/png/lodepng_config.h $(NANOPB_STAMP)
 	@mkdir -p $$(dir $$@)
-	$(ARM_CXX) $(FW_CPU_$(1)) -std=c++17 $(FW_FLAGS) -Wall -fno-exceptions -fno-rtti -include src/lodepng_config.h \
+	$(ARM_CXX) $(FW_CPU_$(1)) -std=c++17 $(FW_FLAGS) -Wall -fno-exceptions -fno-rtti -include src/png/lodepng_config.h \
 	  $(FW_INCLUDES) -MMD -MP -c $$< -o $$@
 $(BUILD)/fw/$(1)/obj/frames.o: $(FW_FRAMES)
 	$(ARM_CXX) $(FW_CPU_$(1)) $(FW_CXXFLAGS) $(FW_INCLUDES) -c $$< -o $$@
@@ -515,5 +525,8 @@ clean:
 
 distclean:
 	rm -rf $(BUILD) logs $(DEPS)
+
+# Everything `make test` runs, built without running it.
+test-programs: $(TEST_PROGRAMS)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

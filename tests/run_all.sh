@@ -71,7 +71,7 @@ single_check() {  # name command...   (exit status decides)
 write_and_judge() {  # output-name program
   local dir=$OUT/$1
   "$2" --logdir "$dir/logs" --manifest "$dir/manifest.json" &&
-    "$PY" tests/compat/tb_judge.py --logdir "$dir/logs" --manifest "$dir/manifest.json"
+    "$PY" tests/tensorboard/tb_judge.py --logdir "$dir/logs" --manifest "$dir/manifest.json"
 }
 
 expect_failure() { ! "$@"; }
@@ -80,13 +80,13 @@ echo "tinytb tests"
 gtest_suite unit "$BUILD/unit_tests"
 gtest_suite unit-asan-ubsan "$BUILD/unit_tests_asan"
 gtest_suite alloc-trap "$BUILD/alloc_trap_test"
-counted_suite judge-selftest "$PY" tests/compat/selftest.py
+counted_suite judge-selftest "$PY" tests/tensorboard/selftest.py
 for writer in "$BUILD"/compat/*_writer; do
   name=$(basename "$writer" _writer)
   counted_suite "tensorboard-$name" write_and_judge "$name" "$writer"
 done
 counted_suite tensorboard-demo write_and_judge demo "$BUILD/demo"
-single_check proto-regenerates-same bash tests/proto/check_regen.sh
+single_check proto-regenerates-same bash tests/format/check_proto_regen.sh
 single_check arm-core-links-no-heap bash tests/target/check_no_heap.sh "$BUILD/arm/heap_check.elf"
 single_check arm-heap-canary-caught expect_failure bash tests/target/check_no_heap.sh "$BUILD/arm/heap_canary.elf"
 single_check deps-pinned-and-verified bash tools/fetch_deps.sh "${DEPS:-third_party}"
@@ -129,7 +129,7 @@ single_check tools-fuzz-20s bash tests/fuzz/run_fuzz.sh "$BUILD" 20
 # Rendering (docs/rendering.md): pixel tests, plain with a heap trap and under ASan/UBSan; the gallery
 # of every chart drawn from the real data, checked again by Pillow; the renderer linked for Cortex-M4.
 render_gallery() {
-  local data=${TINYTB_DEMO_DATA:-../shared/data}
+  local data=${TINYTB_DEMO_DATA:-examples/data}
   rm -rf "$OUT/render-gallery" && mkdir -p "$OUT/render-gallery" &&
     "$BUILD/render_gallery" --data "$data" --out "$OUT/render-gallery" &&
     "$PY" tests/render/check_gallery.py --gallery "$OUT/render-gallery" --data "$data"
@@ -141,15 +141,15 @@ counted_suite render-gallery render_gallery
 single_check arm-render-links-no-heap render_on_arm "$BUILD"
 
 # Images (docs/images.md): the README's arena figures are what this build's library reports.
-single_check images-readme-arena-figures "$BUILD/image_arena_report" --data "${TINYTB_DEMO_DATA:-../shared/data}" \
+single_check images-readme-arena-figures "$BUILD/image_arena_report" --data "${TINYTB_DEMO_DATA:-examples/data}" \
   --check README.md
 
 # PNG with tinytb's own deflate (docs/png.md): every output decoded by lodepng and compared exactly
 # (real, synthetic and random frames; plain and ASan/UBSan), then by Python's zlib and Pillow.
 rm -rf "$OUT/png" && mkdir -p "$OUT/png"
-gtest_suite png-deflate env TINYTB_PNG_OUT="$OUT/png" TINYTB_DATA="${TINYTB_DEMO_DATA:-../shared/data}" \
+gtest_suite png-deflate env TINYTB_PNG_OUT="$OUT/png" TINYTB_DATA="${TINYTB_DEMO_DATA:-examples/data}" \
   "$BUILD/png_deflate_tests"
-gtest_suite png-deflate-asan-ubsan env TINYTB_DATA="${TINYTB_DEMO_DATA:-../shared/data}" "$BUILD/png_deflate_tests_asan"
+gtest_suite png-deflate-asan-ubsan env TINYTB_DATA="${TINYTB_DEMO_DATA:-examples/data}" "$BUILD/png_deflate_tests_asan"
 counted_suite png-deflate-zlib-pillow "$PY" tests/png/check_pngs.py "$OUT/png"
 # The PNG deflate under libFuzzer + ASan/UBSan for 20 s (its regression inputs first); `make fuzz` runs it longer.
 single_check png-deflate-fuzz-20s bash tests/fuzz/run_png_fuzz.sh "$BUILD" 20
@@ -158,7 +158,7 @@ single_check png-deflate-fuzz-20s bash tests/fuzz/run_png_fuzz.sh "$BUILD" 20
 # deflate in the firmware; each PNG must decode to the frame and match the host build's bytes, the
 # counter must count a known loop exactly, the fragment must parse. Instruction counts are not asserted.
 counted_suite png-qemu-quick bash tests/target/run_png_qemu_bench.sh --quick "$BUILD/arm/png_qemu_bench.elf" \
-  "$BUILD/bench/png_qemu_host" "${TINYTB_DEMO_DATA:-../shared/data}" "$OUT/png-qemu" "$OUT/png-qemu/qemu.json"
+  "$BUILD/bench/png_qemu_host" "${TINYTB_DEMO_DATA:-examples/data}" "$OUT/png-qemu" "$OUT/png-qemu/qemu.json"
 
 # End to end against tensorboardX (docs/bench.md), quick mode: a few events of every workload through
 # tinytb's EventWriter + POSIX sink and tensorboardX's SummaryWriter; TensorBoard's loader must read back
@@ -166,7 +166,7 @@ counted_suite png-qemu-quick bash tests/target/run_png_qemu_bench.sh --quick "$B
 # bench report must merge the fragment. Speeds are printed, never asserted.
 e2e_quick() {
   rm -rf "$OUT/e2e" && mkdir -p "$OUT/e2e" &&
-    "$PY" tests/bench/e2e_run.py --quick --bench "$BUILD/bench/e2e_bench" --data "${TINYTB_DEMO_DATA:-../shared/data}" \
+    "$PY" tests/bench/e2e_run.py --quick --bench "$BUILD/bench/e2e_bench" --data "${TINYTB_DEMO_DATA:-examples/data}" \
       --work "$OUT/e2e/work" --json "$OUT/e2e/e2e.json" &&
     python3 tests/bench/report.py --bench-dir "$OUT/e2e" >"$OUT/e2e/report.md"
 }

@@ -125,7 +125,7 @@ def main(argv=None):
         person = read_person(os.path.join(args.data, "person_96x96_gray.bmp"))
         color = read_color(os.path.join(args.data, "kodim23_768x512_rgb.png"))
     except (OSError, ValueError) as e:
-        sys.exit("make_frames.py: %s (set SHARED_DATA to the folder with the pictures)" % e)
+        sys.exit("make_frames.py: %s (pass --data DIR: the folder with the pictures, examples/data in the repository)" % e)
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "person_96x96.gray8"), "wb") as f:
         f.write(person)

@@ -1,6 +1,6 @@
 // tinytb demo, the camera of the person-detection board: raw frames and model tensors
 // logged as images, straight from the buffers a camera driver and TensorFlow Lite Micro
-// fill (include/tinytb/image_view.h, png_encoder.h; docs/images.md).
+// fill (include/tinytb/image/image_view.h, png_encoder.h; docs/images.md).
 //
 // The same ESP32-S3 camera board as the esp32s3-cam/int8 and float32 runs; one step is
 // one camera frame, 200 steps, the same timeline (someone in view from step 40 to 119,

@@ -1,4 +1,4 @@
-// tinytb demo (host only): the shared test data the simulated boards read (demo_data.h).
+// tinytb demo (host only): the real data the simulated boards read (demo_data.h).
 #include "demo_data.h"
 
 #include <stdio.h>
@@ -19,7 +19,7 @@ uint16_t le16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | p[1] << 8)
 
 const char* data_dir() {
   const char* dir = getenv("TINYTB_DEMO_DATA");
-  return dir != nullptr && dir[0] != '\0' ? dir : "../shared/data";
+  return dir != nullptr && dir[0] != '\0' ? dir : TINYTB_DEMO_DATA_DIR;
 }
 
 size_t read_file(const char* name, uint8_t* buf, size_t cap, char* path, size_t path_cap) {

@@ -1,7 +1,7 @@
-// tinytb demo (host only): the shared test data the simulated boards read, in one place.
+// tinytb demo (host only): the real data the simulated boards read, in one place.
 //
 // The boards stand in for a camera and a microphone with files from the data folder
-// (../shared/data, or $TINYTB_DEMO_DATA). A file that is missing or not what a board
+// (examples/data, or $TINYTB_DEMO_DATA). A file that is missing or not what a board
 // expects ends the demo with one line on stderr: a demo has no way to go on without it.
 #ifndef TINYTB_EXAMPLES_POSIX_DEMO_DEMO_DATA_H_
 #define TINYTB_EXAMPLES_POSIX_DEMO_DEMO_DATA_H_
@@ -11,7 +11,11 @@
 
 namespace demo_data {
 
-// The data folder: $TINYTB_DEMO_DATA when set, else ../shared/data.
+// The data folder: $TINYTB_DEMO_DATA when set, else the repository's examples/data
+// (its absolute path is compiled in as TINYTB_DEMO_DATA_DIR, so the demo runs from any folder).
+#ifndef TINYTB_DEMO_DATA_DIR
+#define TINYTB_DEMO_DATA_DIR "examples/data"
+#endif
 const char* data_dir();
 
 // Reads data_dir()/name into buf (at most cap bytes); returns the bytes read. Ends the

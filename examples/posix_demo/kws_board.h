@@ -2,7 +2,7 @@
 //
 // TensorFlow Lite Micro's micro_speech idea with the 12 Speech Commands classes: the
 // board listens in 1 s windows (16 kHz mono int16) and one window is one step. The run
-// "esp32s3-eye/kws" logs real data from ../shared/data (or $TINYTB_DEMO_DATA):
+// "esp32s3-eye/kws" logs real data from examples/data (or $TINYTB_DEMO_DATA):
 //
 //   mic/window        audio: the window the model heard, the real "yes" clip
 //                     (yes_1000ms.wav) when someone speaks, the real silence otherwise;

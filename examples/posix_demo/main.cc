@@ -19,7 +19,7 @@
 //
 //   build/demo --logdir DIR [--manifest FILE]
 //
-// --manifest also writes a JSON list of every value logged, for tests/compat/tb_judge.py.
+// --manifest also writes a JSON list of every value logged, for tests/tensorboard/tb_judge.py.
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>

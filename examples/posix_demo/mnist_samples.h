@@ -1,6 +1,6 @@
 // The five MNIST test digits of TensorFlow Lite Micro's mnist_lstm example
 // (tensorflow/tflite-micro tensorflow/lite/micro/examples/mnist_lstm/samples/
-// sample0.png .. sample4.png, Apache-2.0; a copy is in shared/data/mnist_sample*.png),
+// sample0.png .. sample4.png, Apache-2.0; a copy is in examples/data/mnist_sample*.png),
 // 28x28 8-bit gray, top row first, the PNGs' pixels exactly: firmware keeps test inputs
 // as arrays like this (TFLM's examples do). Digits 0, 1, 2, 3, 4.
 #ifndef TINYTB_EXAMPLES_POSIX_DEMO_MNIST_SAMPLES_H_

@@ -14,7 +14,7 @@
 
 #include "mnist_samples.h"
 #include "posix_sink.h"
-#include "tinytb/charts.h"
+#include "tinytb/render/charts.h"
 #include "tinytb/tinytb.h"
 
 namespace vision_board {

@@ -1,5 +1,5 @@
 // tinytb demo, third board: what TensorBoard tutorials plot with matplotlib, drawn on the
-// device (include/tinytb/charts.h) into static canvases and logged as images.
+// device (include/tinytb/render/charts.h) into static canvases and logged as images.
 //
 // An STM32H7 camera board (OpenMV-class: 1 MB SRAM, 32 MB SDRAM for frame and canvas
 // buffers) trains a small digit classifier on the device for 10 epochs and runs its vision
@@ -53,8 +53,8 @@ struct Result {
 // Logs the run under `logdir`. Exits the program on any error (it is a demo).
 void run(const char* logdir, Result* result);
 
-// Writes the run's manifest entry (`"stm32h7-cam/vision": {...}`, tests/compat/manifest.h's
-// format plus the "images" kind of tests/compat/images.py) to `f`. Every image is drawn
+// Writes the run's manifest entry (`"stm32h7-cam/vision": {...}`, tests/tensorboard/manifest.h's
+// format plus the "images" kind of tests/tensorboard/images.py) to `f`. Every image is drawn
 // again from its step and its pixels saved as a raw file in "vision-images/" beside the
 // manifest: the judge reads them to know what each PNG must hold. False on an I/O error.
 bool write_manifest_run(FILE* f, const char* manifest_path);

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tinytb/file_name.h"
+#include "tinytb/writer/file_name.h"
 #include "tinytb/status.h"
 
 namespace tinytb {

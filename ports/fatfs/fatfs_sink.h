@@ -33,7 +33,7 @@
 
 #include "ff.h"
 #include "tinytb/config.h"
-#include "tinytb/sink.h"
+#include "tinytb/writer/sink.h"
 
 #if FF_FS_READONLY
 #error "tinytb's FatFs port writes files: set FF_FS_READONLY to 0 in ffconf.h"

@@ -35,8 +35,8 @@
 #include <stdint.h>
 
 #include "tinytb/config.h"
-#include "tinytb/file_name.h"
-#include "tinytb/sink.h"
+#include "tinytb/writer/file_name.h"
+#include "tinytb/writer/sink.h"
 
 namespace tinytb {
 

@@ -8,7 +8,7 @@
 #ifndef TINYTB_PORTS_MEMORY_SINK_H_
 #define TINYTB_PORTS_MEMORY_SINK_H_
 
-#include "tinytb/sink.h"
+#include "tinytb/writer/sink.h"
 
 namespace tinytb {
 

@@ -12,7 +12,7 @@
 #define TINYTB_PORTS_POSIX_SINK_H_
 
 #include "tinytb/config.h"
-#include "tinytb/sink.h"
+#include "tinytb/writer/sink.h"
 
 namespace tinytb {
 

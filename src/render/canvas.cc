@@ -1,6 +1,6 @@
 // tinytb: the canvas and its primitives. Every shape is clipped to the canvas in 64-bit
 // arithmetic first; the loops then touch only pixels that exist.
-#include "tinytb/canvas.h"
+#include "tinytb/render/canvas.h"
 
 namespace tinytb {
 namespace {

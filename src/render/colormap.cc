@@ -1,5 +1,5 @@
 // tinytb: color maps from published anchor colors, interpolated in integers.
-#include "tinytb/colormap.h"
+#include "tinytb/render/colormap.h"
 
 namespace tinytb {
 namespace {

@@ -3,7 +3,7 @@
 // The layout is worked out around the matrix (its top-left at 0, 0), then the bounding box
 // of everything is shifted to the margins: long titles or class names never fall off.
 #include "render_internal.h"
-#include "tinytb/charts.h"
+#include "tinytb/render/charts.h"
 
 namespace tinytb {
 namespace {

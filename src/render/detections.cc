@@ -1,6 +1,6 @@
 // tinytb: detection boxes with their tags, and segmentation masks blended over a frame.
 #include "render_internal.h"
-#include "tinytb/charts.h"
+#include "tinytb/render/charts.h"
 
 namespace tinytb {
 namespace {

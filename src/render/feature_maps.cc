@@ -1,6 +1,6 @@
 // tinytb: an HWC tensor as a grid of per-channel normalised, color-mapped tiles.
 #include "render_internal.h"
-#include "tinytb/charts.h"
+#include "tinytb/render/charts.h"
 
 namespace tinytb {
 namespace {

@@ -4,7 +4,7 @@
 // and digits on rows 0-6, lower case x-height rows 2-6, descenders rows 7-8). The
 // pictures are turned into bits at compile time, so what is reviewed here is exactly
 // what is drawn. The 96th glyph is the hollow box drawn for bytes outside 0x20-0x7E.
-#include "tinytb/canvas.h"
+#include "tinytb/render/canvas.h"
 
 namespace tinytb {
 namespace {

@@ -1,9 +1,9 @@
 // tinytb: images drawn into a canvas (nearest neighbour), tiled in a grid or side by side.
-// Rows come from the PNG encoder's own conversion (src/image_convert.h), so a frame looks
+// Rows come from the PNG encoder's own conversion (src/image/image_convert.h), so a frame looks
 // the same drawn in a chart as logged on its own.
-#include "image_convert.h"
+#include "image/image_convert.h"
 #include "render_internal.h"
-#include "tinytb/charts.h"
+#include "tinytb/render/charts.h"
 
 namespace tinytb {
 namespace {

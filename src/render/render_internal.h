@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tinytb/canvas.h"
+#include "tinytb/render/canvas.h"
 #include "tinytb/status.h"
 
 namespace tinytb {

@@ -7,7 +7,7 @@
 // file's creation, every flush and the final close (with its fsync) are inside the time.
 //
 // Workloads:
-//   image <frame>   N image events of one frame (the PNG bench's frames, tests/png/frames.h),
+//   image <frame>   N image events of one frame (the PNG bench's frames, tests/support/frames.h),
 //                   one tag, steps 0..N-1, in PNG modes kCompressed, kFast and kStored
 //   scalar          N scalar events over four tags, round robin (step = i / 4); the
 //                   fsync-every-flush run logs N / 10 (--fsync-scalars), as fsync dominates
@@ -211,7 +211,7 @@ void json_string(FILE* j, const std::string& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string data = "../shared/data", json;
+  std::string data = "examples/data", json;
   Options opt;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];

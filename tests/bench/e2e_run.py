@@ -142,7 +142,7 @@ def run_side(cmd, json_path):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bench", required=True, help="the e2e_bench program")
-    parser.add_argument("--data", default="../shared/data")
+    parser.add_argument("--data", default="examples/data")
     parser.add_argument("--work", help="scratch directory (default: a new temporary one, removed after)")
     parser.add_argument("--json", help="write the e2e fragment here")
     parser.add_argument("--repeats", type=int, default=3)

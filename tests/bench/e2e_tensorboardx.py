@@ -12,7 +12,7 @@ the process's CPU time over all its threads, which a busy machine disturbs less)
 is used with its defaults (max_queue 10, flush_secs 120; it never fsyncs). The arrays are
 built before the clock starts. Prints one JSON object (to --json) like e2e_bench's.
 Run it with the test virtualenv's Python (tensorboardX is pinned in
-tests/compat/requirements.txt).
+tests/tensorboard/requirements.txt).
 """
 
 import argparse

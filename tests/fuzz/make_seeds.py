@@ -14,7 +14,7 @@ import os
 import struct
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "compat"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tensorboard"))
 import wire  # noqa: E402  (the compat harness's own CRC-32C, written from scratch)
 
 MAX = 6000

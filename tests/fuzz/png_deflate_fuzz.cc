@@ -1,4 +1,4 @@
-// tinytb: libFuzzer target for tinytb's own PNG deflate (src/png_deflate.h, docs/png.md).
+// tinytb: libFuzzer target for tinytb's own PNG deflate (src/png/png_deflate.h, docs/png.md).
 //
 //   make fuzz                  (both fuzzers; FUZZ_SECONDS=N each)
 //   tests/fuzz/run_png_fuzz.sh BUILD SECONDS
@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "lodepng_decoder.h"
-#include "png_deflate.h"
+#include "png/png_deflate.h"
 
 namespace {
 

@@ -1,7 +1,7 @@
-// tinytb: the shared PNG checksums (src/png_checksum.h) against published check values,
+// tinytb: the shared PNG checksums (src/png/png_checksum.h) against published check values,
 // against zlib's own crc32()/adler32() on random data, and split anywhere (incremental use
 // must give the same value as one call).
-#include "png_checksum.h"
+#include "png/png_checksum.h"
 
 #include <gtest/gtest.h>
 #include <zlib.h>

@@ -1,7 +1,7 @@
-// tinytb: tinytb's own deflate PNG writer (src/png_deflate.h). Every PNG is decoded by
+// tinytb: tinytb's own deflate PNG writer (src/png/png_deflate.h). Every PNG is decoded by
 // lodepng and compared with its pixels exactly; with TINYTB_PNG_OUT set, each is also
 // written there with its raw pixels, for tests/png/check_pngs.py (Python's zlib, Pillow).
-#include "png_deflate.h"
+#include "png/png_deflate.h"
 
 #include <gtest/gtest.h>
 
@@ -74,7 +74,7 @@ const char* level_name(DeflateLevel level) { return level == DeflateLevel::kFast
 TEST(PngDeflate, RealAndSyntheticFramesDecodeExactly) {
   std::string error;
   const char* data = getenv("TINYTB_DATA");
-  const auto frames = tinytb_test::load_frames(data != nullptr ? data : "../shared/data", &error);
+  const auto frames = tinytb_test::load_frames(data != nullptr ? data : "examples/data", &error);
   ASSERT_FALSE(frames.empty()) << error;
   int k = 0;
   for (const auto& f : frames) {

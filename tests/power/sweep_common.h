@@ -19,11 +19,11 @@
 #include <string>
 #include <vector>
 
-#include "../unit/event_reader.h"
-#include "../unit/lodepng_decoder.h"
-#include "tinytb/event_writer.h"
-#include "tinytb/image_view.h"
-#include "tinytb/png_encoder.h"
+#include "event_reader.h"
+#include "lodepng_decoder.h"
+#include "tinytb/writer/event_writer.h"
+#include "tinytb/image/image_view.h"
+#include "tinytb/png/png_encoder.h"
 
 namespace sweep {
 

@@ -2,9 +2,9 @@
 // tests/target/check_no_heap.sh asks `nm` whether anything pulled in malloc, free,
 // _sbrk, operator new/delete or a __cxa_* function; tests/render/arm_report.sh prints the
 // renderer's code size and stack use from the same build. Linked, not run.
-#include "tinytb/canvas.h"
-#include "tinytb/charts.h"
-#include "tinytb/colormap.h"
+#include "tinytb/render/canvas.h"
+#include "tinytb/render/charts.h"
+#include "tinytb/render/colormap.h"
 
 namespace {
 

@@ -13,7 +13,7 @@
 
 #include "alloc_trap.h"
 #include "render_test_util.h"
-#include "tinytb/charts.h"
+#include "tinytb/render/charts.h"
 
 namespace {
 

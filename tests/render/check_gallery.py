@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Checks the rendering gallery's PNGs pixel by pixel, independently of tinytb.
 
-The PNGs are decoded with Pillow (not lodepng), the inputs are read from shared/data with
+The PNGs are decoded with Pillow (not lodepng), the inputs are read from examples/data with
 Pillow too, and every position comes from docs/rendering.md's layout rules, worked out
 again here. Prints one line per check and "N passed, M failed" last.
 
-    python3 tests/render/check_gallery.py --gallery build/render-gallery --data ../shared/data
+    python3 tests/render/check_gallery.py --gallery build/render-gallery --data examples/data
 """
 import argparse
 import math

@@ -6,7 +6,7 @@
 
 #include "colormap_reference.h"
 #include "render_test_util.h"
-#include "tinytb/colormap.h"
+#include "tinytb/render/colormap.h"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "render_test_util.h"
-#include "tinytb/canvas.h"
+#include "tinytb/render/canvas.h"
 
 namespace {
 

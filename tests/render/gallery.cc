@@ -2,7 +2,7 @@
 // frame, a Kodak photograph) into PNG files, for a person to look at and for
 // tests/render/check_gallery.py to check pixel by pixel.
 //
-//   build/render_gallery --data ../shared/data --out build/render-gallery
+//   build/render_gallery --data examples/data --out build/render-gallery
 //
 // Test-side code: uses the standard library and a full lodepng (decoder included) to read
 // the inputs and write the PNGs; the drawing itself is tinytb's, into plain canvases.
@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "lodepng.h"
-#include "tinytb/canvas.h"
-#include "tinytb/charts.h"
-#include "tinytb/colormap.h"
+#include "tinytb/render/canvas.h"
+#include "tinytb/render/charts.h"
+#include "tinytb/render/colormap.h"
 
 namespace {
 
@@ -358,7 +358,7 @@ void concat(const ImageView& frame, const std::string& data) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string data = "../shared/data";
+  std::string data = "examples/data";
   g_out = "build/render-gallery";
   for (int i = 1; i + 1 < argc; i += 2) {
     if (strcmp(argv[i], "--data") == 0) data = argv[i + 1];

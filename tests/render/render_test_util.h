@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "tinytb/canvas.h"
+#include "tinytb/render/canvas.h"
 
 namespace tinytb {
 inline std::ostream& operator<<(std::ostream& os, Rgb c) {

@@ -3,8 +3,8 @@
 // one firmware run on QEMU's mps2-an386 with -icount shift=0 (one instruction is one
 // nanosecond of virtual time; the FPGAIO counter ticks every 40 of them).
 //
-// Inputs, through semihosting from the working directory (tests/png/png_qemu_host.cc
-// writes them from shared/data; tests/target/run_png_qemu_bench.sh runs everything):
+// Inputs, through semihosting from the working directory (tests/bench/png_qemu_host.cc
+// writes them from examples/data; tests/target/run_png_qemu_bench.sh runs everything):
 //   frames.idx    one 48-byte record per frame: width, height, channels (uint32, little
 //                 endian), the frame's name (NUL-padded)
 //   frame<i>.raw  the pixels, rows packed, channels interleaved
@@ -23,7 +23,7 @@
 #include <initializer_list>
 
 #include "board.h"
-#include "png_deflate.h"
+#include "png/png_deflate.h"
 #include "png_qemu_lodepng.h"
 #include "semihosting_sink.h"
 

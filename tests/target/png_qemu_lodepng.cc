@@ -156,7 +156,7 @@ void lodepng_free(void* ptr) { arena_free(ptr); }
 
 }  // namespace png_qemu
 
-// The same switches as tests/png/lodepng_reference.cc: everything but the decoder, disk
+// The same switches as tests/bench/lodepng_reference.cc: everything but the decoder, disk
 // I/O and the C++ wrapper, so the encoder's defaults (and its bytes) are lodepng's own.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wall"

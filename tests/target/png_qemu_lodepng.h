@@ -3,7 +3,7 @@
 //
 // lodepng.cpp is compiled a second time inside a namespace of its own (its symbols cannot
 // meet the core's encoder-only build), with the same switches as the host reference
-// (tests/png/lodepng_reference.cc) so both builds write the same bytes. Its allocator
+// (tests/bench/lodepng_reference.cc) so both builds write the same bytes. Its allocator
 // hooks go to a bump allocator with an address-ordered free list over a caller-given
 // array: first fit, blocks split and merged, the block at the top grown in place by
 // realloc. The arena counts the bytes lodepng asked for (peak live) and the highest

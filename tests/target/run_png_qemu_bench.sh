@@ -4,7 +4,7 @@
 #
 # Usage: run_png_qemu_bench.sh [--quick] [--timeout S] FIRMWARE.elf HOST_TOOL DATA_DIR RUN_DIR [JSON]
 #   FIRMWARE.elf  tests/target/png_qemu_bench_main.cc, built for mps2-an386
-#   HOST_TOOL     tests/png/png_qemu_host.cc, built for the host
+#   HOST_TOOL     tests/bench/png_qemu_host.cc, built for the host
 #   --quick       two frames only (person 96x96 gray, kodim23 160x120 RGB): the `make test` run
 #   JSON          where to write the "qemu" fragment
 #

@@ -60,4 +60,4 @@ if [ -n "$manifest_cmd" ]; then
   OUT_DIR=$out CONSOLE=$out/console.txt bash -c "$manifest_cmd"
   manifest=${manifest:-$out/manifest.json}
 fi
-"$py" "$here/../compat/tb_judge.py" --logdir "$out/logs" --manifest "${manifest:-$here/semihosting_manifest.json}"
+"$py" "$here/../tensorboard/tb_judge.py" --logdir "$out/logs" --manifest "${manifest:-$here/semihosting_manifest.json}"

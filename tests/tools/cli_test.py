@@ -10,7 +10,7 @@ leave exactly the complete records, byte for byte, which TensorBoard's own loade
 must then read in full. A simulated SD card (the same logs split into 8.3-named files
 across two boots, with torn and zero-filled tails and a photo among them) must come out
 of `pull` as a log directory that TensorBoard reads in order: judged by
-tests/compat/tb_judge.py (independent reader, TensorBoard's loaders, the real server)
+tests/tensorboard/tb_judge.py (independent reader, TensorBoard's loaders, the real server)
 against a manifest built from the writers' own manifests. Runs under the test venv's
 Python (TensorBoard installed). One PASS/FAIL line per check, then "N passed, M failed".
 """
@@ -27,7 +27,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, "tests", "compat"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "tensorboard"))
 
 import wire  # noqa: E402  (CRC-32C and framing written from scratch for the judge)
 

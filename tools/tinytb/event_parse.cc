@@ -3,7 +3,7 @@
 
 #include <cstring>
 
-#include "names.h"  // src/names.h: the core's UTF-8 rule
+#include "format/names.h"  // src/format/names.h: the core's UTF-8 rule
 
 namespace tinytb_tool {
 namespace {
@@ -274,7 +274,7 @@ bool parse_value(const uint8_t* d, size_t n, ValueInfo* v, Error* error) {
 
 }  // namespace
 
-// The writer's own rule (src/names.cc), so the tool and the library cannot disagree.
+// The writer's own rule (src/format/names.cc), so the tool and the library cannot disagree.
 bool is_utf8(const uint8_t* s, size_t size) { return tinytb::detail::is_utf8(reinterpret_cast<const char*>(s), size); }
 
 bool parse_event(const uint8_t* d, size_t n, EventInfo* e, Error* error) {

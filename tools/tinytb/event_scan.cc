@@ -7,7 +7,7 @@
 #include <map>
 
 #include "event_parse.h"
-#include "tinytb/crc32c.h"
+#include "tinytb/format/crc32c.h"
 
 namespace tinytb_tool {
 namespace {

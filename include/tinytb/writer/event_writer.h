@@ -1,0 +1,330 @@
+// tinytb: the event writer, the library's front door.
+//
+//   static tinytb::PosixSink sink;                 // or any other port
+//   static tinytb::EventWriter<2048> writer;       // 2 KiB queue, 16 tags of <= 64 bytes
+//   tinytb::WriterOptions options;
+//   options.logdir = "logs";
+//   options.run = "board1";
+//   if (writer.open(sink, options) != tinytb::Status::kOk) { ... }
+//   tinytb::Scope train(writer, "train");
+//   (void)train.scalar("loss", step, loss);        // tag "train/loss"
+//   (void)writer.close();
+//
+// Ownership: the caller owns the writer, the sink and every buffer; the writer keeps
+// no pointer to anything passed to a logging call. Nothing here allocates.
+// Threads: a writer is not thread-safe; use it from one task or guard it.
+// Every call returns a Status; on any failure nothing has changed (see docs/design.md).
+#ifndef TINYTB_EVENT_WRITER_H_
+#define TINYTB_EVENT_WRITER_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tinytb/summary/audio.h"
+#include "tinytb/writer/clock.h"
+#include "tinytb/config.h"
+#include "tinytb/summary/histogram.h"
+#include "tinytb/image/image_view.h"
+#include "tinytb/png/png_encoder.h"
+#include "tinytb/writer/file_name.h"
+#include "tinytb/writer/sink.h"
+#include "tinytb/summary/sizing.h"
+#include "tinytb/status.h"
+#include "tinytb/values.h"
+
+namespace tinytb {
+
+struct WriterOptions {
+  // Log directory and run; the file goes to "<logdir>/<run>/" (or "<logdir>/" when run
+  // is empty). Relative paths are fine. Read during open() only.
+  const char* logdir = "logs";
+  const char* run = "";
+  // File names: events.out.tfevents.<stamp>.<host>.<seq>.<suffix>. host and suffix
+  // are [A-Za-z0-9_-] (the suffix may also hold '.').
+  const char* host = "tinytb";
+  const char* suffix = "v2";
+  // The 10-digit stamp when the clock gives no wall time: a boot counter the
+  // application keeps in non-volatile memory and increments on every boot, so file
+  // names sort in creation order even without a real-time clock.
+  uint32_t file_stamp = 0;
+  Clock clock;
+  // Flush after this many queued records (1..: 1 writes every record at once).
+  uint32_t max_queue = 10;
+  // Flush when this many milliseconds passed since the last flush; 0 turns it off.
+  uint32_t flush_millis = 120000;
+  // When written records are made durable (Sink::sync: fsync, f_sync):
+  //   1: after every flush that wrote bytes, so a completed flush is durable (default);
+  //   N: after every N-th such flush (fewer f_sync stalls and less flash wear; up to
+  //      N - 1 flushes of records can be lost to a power cut);
+  //   0: only on sync(), close() and when rotation finishes a file.
+  // Data confirmed by a completed sync is never lost afterwards (docs/storage.md).
+  uint32_t sync_every = 1;
+  // Start a new file (next sequence number, metadata written again) before a record
+  // would take the current file above this many bytes; a record never spans files.
+  // The default stays under FAT32's 4 GiB file size limit. 0 turns rotation off.
+  // Otherwise it must hold the first record plus a full queue (else kInvalidArgument).
+  uint64_t rotate_bytes = kDefaultRotateBytes;
+  static constexpr uint64_t kDefaultRotateBytes = (uint64_t{4} << 30) - (uint64_t{64} << 20);
+};
+
+namespace detail {
+// One row of the tag table. The tag text lives in a separate char array.
+struct TagSlot {
+  int64_t last_step;
+  uint32_t meta_file;  // serial of the file whose metadata for this tag was written
+  uint16_t len;
+};
+struct TagRef {
+  const char* prefix;  // may be null: no scope
+  const char* name;
+};
+}  // namespace detail
+
+// The size-erased writer. Use EventWriter<...> to get one with storage.
+class EventWriterBase {
+ public:
+  EventWriterBase(const EventWriterBase&) = delete;
+  EventWriterBase& operator=(const EventWriterBase&) = delete;
+
+  // Create a new event file through `sink` and write its first record
+  // (file_version), flushed and synced. The sink must stay alive until close().
+  // Errors: kAlreadyOpen, kInvalidArgument (bad option or path too long), the sink's
+  // errors. On error the writer stays closed.
+  Status open(Sink& sink, const WriterOptions& options);
+
+  // A scalar in TF2 form. NaN and infinities are logged as they are (TensorBoard plots
+  // them). Errors: kNotOpen, kInvalidTag, kStepNotIncreasing, kTooManyTags, kTooLarge,
+  // and a sink error when the queue is full and cannot be flushed.
+  Status scalar(const char* tag, int64_t step, float value);
+
+  // Text: one Markdown string, a list (rank 1) or a table of rows x cols cells given
+  // row-major (rank 2). Strings are NUL-terminated and valid UTF-8 is expected.
+  // Errors: as scalar(), plus kInvalidArgument for null pointers or zero counts.
+  Status text(const char* tag, int64_t step, const char* markdown);
+  Status text_list(const char* tag, int64_t step, const char* const* items, size_t count);
+  Status text_table(const char* tag, int64_t step, const char* const* cells, size_t rows, size_t cols);
+
+  // The `k` highest of `scores` (a model's output, values.h: int8 outputs are
+  // dequantised) as a text table, highest first: a header row "class", "score", then
+  // one row per class: its label (labels[i], or its index when labels is null) and its
+  // score with 4 decimals, formatted by the library (newlib-nano's printf has no %f).
+  // Ties keep the lower index first; NaN ranks last. The same form as text_table().
+  // Errors: as text_table(), plus kInvalidArgument for bad scores, k = 0, k above
+  // scores.count or kMaxTopK, a null or non-UTF-8 label among the k shown.
+  static constexpr size_t kMaxTopK = 32;
+  Status text_top_k(const char* tag, int64_t step, const Values& scores, const char* const* labels, size_t k);
+
+  // A histogram (histogram.h) as TF2 writes it: DT_DOUBLE [k, 3] rows of (left edge,
+  // right edge, count), plugin "histograms", data class TENSOR. The histogram is only
+  // read. Errors: as scalar(). Record size: histogram_record_bytes() in sizing.h.
+  Status histogram(const char* tag, int64_t step, const HistogramBase& histogram);
+
+  // `count` clips (audio.h) of `channels` (1 or 2) interleaved channels at `sample_rate`
+  // Hz, as 16-bit PCM WAV files: DT_STRING [count], or [count, 2] when any clip has a
+  // label; plugin "audio" with encoding WAV; data class BLOB_SEQUENCE. Errors: as
+  // scalar(), plus kInvalidArgument for a null pointer, count 0, a clip with 0 frames or
+  // with both or neither sample pointer, sample_rate 0, channels not 1 or 2, a label that
+  // is not UTF-8; kTooLarge for a clip beyond a WAV file's 4 GiB or the queue.
+  // Record size: audio_record_bytes() in sizing.h.
+  Status audio(const char* tag, int64_t step, const AudioClip* clips, size_t count, uint32_t sample_rate,
+               uint16_t channels = 1);
+
+  // Images (docs/images.md), as tf.summary.image writes them: DT_STRING [2 + count] of
+  // "<width>", "<height>" and `count` PNG files; plugin "images", data class
+  // BLOB_SEQUENCE. TensorBoard shows them as `count` samples of the step. The views are
+  // read during the call only; `png` turns them into PNGs in its arena (png_encoder.h).
+  // All views of a call must give the same output size and channels.
+  // Errors: as scalar(), plus kInvalidArgument (null views, count 0, a bad view, mixed
+  // sizes), kTooLarge (count or size beyond png's limits, an arena too small, a record
+  // beyond the queue: image_record_bytes() in sizing.h), kBusy (png or lodepng's hooks
+  // in use elsewhere). On any error nothing is written and the writer stays usable.
+  Status image(const char* tag, int64_t step, const ImageView& view, PngEncoderBase& png);
+  Status images(const char* tag, int64_t step, const ImageView* views, size_t count, PngEncoderBase& png);
+  // Already encoded PNG or JPEG files (a camera's hardware JPEG), written as they are
+  // (no copy but the one into the queue), in the same form. width and height must be
+  // each file's own (read from its IHDR or SOF header). Errors: as scalar(), plus
+  // kInvalidArgument (null, count 0, empty or unknown bytes, sizes that differ from the
+  // files'), kTooLarge (beyond the queue: encoded_image_record_bytes() in sizing.h).
+  Status encoded_image(const char* tag, int64_t step, const EncodedImage& image, uint32_t width, uint32_t height);
+  Status encoded_images(const char* tag, int64_t step, const EncodedImage* images, size_t count, uint32_t width,
+                        uint32_t height);
+
+  // Write every queued record to the sink in one append, then sync if the options
+  // say so. kOk with nothing queued. On a sink error the records stay queued.
+  Status flush();
+
+  // Flush, then make everything written durable (Sink::sync), whatever sync_every says.
+  // After kOk every value accepted so far survives a power cut. Same errors as flush().
+  Status sync();
+
+  // Flush if flush_millis has passed. Call it from an idle loop when logging is rare.
+  Status poll();
+
+  // Steps that survive reboots: tell the writer `step`, the last step `tag` (the full
+  // tag, scope prefix included) may have used before this boot, so the next value must
+  // be above it and the series continues in TensorBoard instead of restarting. Call
+  // after open() (opening another run directory forgets all tags). Registers the tag if
+  // it is new. docs/storage.md shows how to persist steps cheaply (reserve blocks).
+  // Errors: kNotOpen, kInvalidArgument (null), kInvalidTag, kTooManyTags,
+  // kStepNotIncreasing (the writer already knows a step above `step`).
+  Status seed_step(const char* tag, int64_t step);
+  // The last step logged or seeded for `tag`. Errors: kInvalidArgument (null or unknown tag).
+  Status last_step(const char* tag, int64_t* step) const;
+
+  // Flush, sync and close the file. If the flush fails the writer stays open (the
+  // records stay queued) so the caller can retry once storage is back.
+  Status close();
+
+  bool is_open() const { return sink_ != nullptr; }
+  // The current file's name and directory ("" when closed).
+  const char* file_name() const { return file_name_; }
+  const char* dir() const { return dir_; }
+  // The result of the last flush, including automatic ones.
+  Status last_flush_status() const { return last_flush_status_; }
+  // Bytes the current file holds (complete records written through the sink).
+  uint64_t file_bytes() const { return file_bytes_; }
+  // Of those, the bytes a completed sync confirmed durable.
+  uint64_t synced_bytes() const { return synced_bytes_; }
+  // Files this writer object has created (rotation and recovery add to it).
+  uint32_t files_opened() const { return file_serial_; }
+  // Queue use: capacity, bytes waiting now, the most it ever held.
+  size_t queue_capacity() const { return queue_cap_; }
+  size_t queued_bytes() const { return queued_bytes_; }
+  size_t queue_high_water() const { return high_water_; }
+  size_t tag_count() const { return tag_count_; }
+
+ protected:
+  EventWriterBase(uint8_t* queue, size_t queue_bytes, detail::TagSlot* slots, char* names, size_t max_tags,
+                  size_t max_tag_len);
+  ~EventWriterBase() = default;
+
+ private:
+  friend class Scope;
+  struct Summary;
+
+  Status log_scalar(detail::TagRef tag, int64_t step, float value);
+  Status log_text(detail::TagRef tag, int64_t step, const char* const* strings, size_t rows, size_t cols,
+                  uint8_t rank);
+  Status log_top_k(detail::TagRef tag, int64_t step, const Values& scores, const char* const* labels, size_t k);
+  Status log_histogram(detail::TagRef tag, int64_t step, const HistogramBase& histogram);
+  Status log_audio(detail::TagRef tag, int64_t step, const AudioClip* clips, size_t count, uint32_t sample_rate,
+                   uint16_t channels);
+  Status log_images(detail::TagRef tag, int64_t step, const ImageView* views, size_t count, PngEncoderBase& png);
+  Status log_encoded_images(detail::TagRef tag, int64_t step, const EncodedImage* images, size_t count,
+                            uint32_t width, uint32_t height);
+  Status log_summary(detail::TagRef tag, int64_t step, Summary& summary);
+  Status open_file();
+  Status next_file();
+  Status write_queue(bool sync_now);
+  Status flush_queue(bool sync_now);
+  Status make_room(size_t record_bytes);
+  Status after_record();
+  size_t find_tag(const char* tag, size_t len) const;
+  double wall_time() const;
+  bool now_ms(uint64_t* ms) const;
+
+  // Storage (owned by the derived EventWriter).
+  uint8_t* const queue_;
+  const size_t queue_cap_;
+  detail::TagSlot* const slots_;
+  char* const names_;  // (max_tags + 1) rows of max_tag_len + 1; the last row is scratch
+  const size_t max_tags_;
+  const size_t max_tag_len_;
+
+  // State.
+  Sink* sink_ = nullptr;
+  Clock clock_;
+  uint32_t max_queue_ = 10;
+  uint32_t flush_millis_ = 0;
+  uint32_t sync_every_ = 1;
+  uint32_t unsynced_flushes_ = 0;  // flushes that wrote bytes since the last sync
+  uint64_t rotate_bytes_ = 0;
+  uint32_t file_stamp_ = 0;
+  char dir_[TINYTB_MAX_DIR_LEN + 1] = {};
+  char host_[TINYTB_MAX_HOST_LEN + 1] = {};
+  char suffix_[TINYTB_MAX_SUFFIX_LEN + 1] = {};
+  char file_name_[kMaxFileNameLen + 1] = {};
+  size_t queued_bytes_ = 0;
+  uint32_t queued_records_ = 0;
+  size_t high_water_ = 0;
+  size_t tag_count_ = 0;
+  uint64_t file_bytes_ = 0;
+  uint64_t synced_bytes_ = 0;
+  uint32_t file_serial_ = 0;  // increments for every file opened; 0 = none yet
+  uint32_t name_seq_ = 0;     // <seq> of the next file name
+  uint64_t last_flush_ms_ = 0;
+  // The next write goes to a new file: the current one has a torn tail that could not
+  // be cut, or a failed sync left its state unknown, or there is none open.
+  bool abandoned_ = false;
+  bool file_open_ = false;    // the sink holds this writer's file open
+  bool unsynced_ = false;     // bytes reached the file since its last completed sync
+  Status last_flush_status_ = Status::kOk;
+};
+
+// A writer with its storage inline:
+//   QueueBytes: records waiting for a flush; must hold at least one record of each kind you log
+//               (sizing.h tells how big a record is). Default 1 KiB.
+//   MaxTags:    distinct tags per writer.
+//   MaxTagLen:  longest tag in bytes (after the scope prefix is added).
+template <size_t QueueBytes = 1024, size_t MaxTags = 16, size_t MaxTagLen = TINYTB_DEFAULT_MAX_TAG_LEN>
+class EventWriter : public EventWriterBase {
+  static_assert(MaxTags >= 1 && MaxTags <= 65535, "MaxTags must be 1..65535");
+  static_assert(MaxTagLen >= 1 && MaxTagLen <= 4096, "MaxTagLen must be 1..4096");
+  static_assert(QueueBytes >= scalar_record_bytes(MaxTagLen) && QueueBytes >= file_version_record_bytes(),
+                "QueueBytes must hold at least one scalar with the longest tag");
+
+ public:
+  static constexpr size_t kQueueBytes = QueueBytes;
+  static constexpr size_t kMaxTags = MaxTags;
+  static constexpr size_t kMaxTagLen = MaxTagLen;
+  // Bytes of RAM this configuration takes: the whole object, queue and tag table
+  // included (usable in static_assert and constexpr).
+  static constexpr size_t storage_bytes() { return sizeof(EventWriter); }
+
+  EventWriter() : EventWriterBase(queue_, QueueBytes, slots_, &names_[0][0], MaxTags, MaxTagLen) {}
+
+ private:
+  uint8_t queue_[QueueBytes];
+  detail::TagSlot slots_[MaxTags];
+  char names_[MaxTags + 1][MaxTagLen + 1];
+};
+
+// A name scope: every tag logged through it gets "prefix/" in front ("train/loss").
+// Scopes nest: Scope layer(model, "conv1") under Scope model(writer, "model") gives
+// "model/conv1/...". A Scope is a small value (the prefix is copied); it stays bound
+// to its writer. An invalid or too long prefix makes every call return kInvalidTag.
+class Scope {
+ public:
+  Scope(EventWriterBase& writer, const char* prefix);
+  Scope(const Scope& parent, const char* name);
+
+  // kOk, or kInvalidTag when the prefix was empty, too long or invalid.
+  Status status() const { return status_; }
+  const char* prefix() const { return prefix_; }
+
+  Status scalar(const char* name, int64_t step, float value);
+  Status text(const char* name, int64_t step, const char* markdown);
+  Status text_list(const char* name, int64_t step, const char* const* items, size_t count);
+  Status text_table(const char* name, int64_t step, const char* const* cells, size_t rows, size_t cols);
+  Status text_top_k(const char* name, int64_t step, const Values& scores, const char* const* labels, size_t k);
+  Status histogram(const char* name, int64_t step, const HistogramBase& histogram);
+  Status audio(const char* name, int64_t step, const AudioClip* clips, size_t count, uint32_t sample_rate,
+               uint16_t channels = 1);
+  Status image(const char* name, int64_t step, const ImageView& view, PngEncoderBase& png);
+  Status images(const char* name, int64_t step, const ImageView* views, size_t count, PngEncoderBase& png);
+  Status encoded_image(const char* name, int64_t step, const EncodedImage& image, uint32_t width, uint32_t height);
+  Status encoded_images(const char* name, int64_t step, const EncodedImage* images, size_t count, uint32_t width,
+                        uint32_t height);
+
+ private:
+  detail::TagRef ref(const char* name) const { return detail::TagRef{prefix_, name}; }
+  void set_prefix(const char* parent, const char* name);
+
+  EventWriterBase* writer_;
+  char prefix_[TINYTB_MAX_SCOPE_LEN + 1] = {};
+  Status status_ = Status::kOk;
+};
+
+}  // namespace tinytb
+
+#endif  // TINYTB_EVENT_WRITER_H_

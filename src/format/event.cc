@@ -1,0 +1,361 @@
+// tinytb: the event layer, nanopb encoding with callbacks over caller memory.
+//
+// Every variable-length field is a nanopb callback (see proto/tensorboard_event.options),
+// so the message structs below are small, fixed and on the stack, and the bytes of tags,
+// strings and values are streamed from where the caller keeps them.
+#include "format/event.h"
+
+#include <pb_encode.h>
+#include <string.h>
+
+#include "proto/tensorboard_event.pb.h"
+
+namespace tinytb {
+namespace detail {
+namespace {
+
+// ---- field callbacks --------------------------------------------------------------
+
+struct Text {
+  const char* data;
+  size_t size;
+};
+
+bool encode_text(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
+  const Text* text = static_cast<const Text*>(*arg);
+  return pb_encode_tag_for_field(stream, field) &&
+         pb_encode_string(stream, reinterpret_cast<const pb_byte_t*>(text->data), text->size);
+}
+
+bool encode_floats(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
+  const TensorSpec* tensor = static_cast<const TensorSpec*>(*arg);
+  if (!pb_encode_tag(stream, PB_WT_STRING, field->tag)) return false;
+  if (!pb_encode_varint(stream, 4u * tensor->float_count)) return false;
+  for (size_t i = 0; i < tensor->float_count; ++i) {
+    if (!pb_encode_fixed32(stream, &tensor->floats[i])) return false;
+  }
+  return true;
+}
+
+bool encode_strings(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
+  const StringSource* source = static_cast<const StringSource*>(*arg);
+  for (size_t i = 0; i < source->count; ++i) {
+    const Blob blob = source->at(source->context, i);
+    if (!pb_encode_tag_for_field(stream, field)) return false;
+    if (blob.data != nullptr || blob.size == 0) {
+      if (!pb_encode_string(stream, blob.data, blob.size)) return false;
+      continue;
+    }
+    if (blob.produce == nullptr || !pb_encode_varint(stream, blob.size)) return false;
+    if (stream->callback == nullptr) {  // a sizing pass: count the bytes, produce nothing
+      if (!pb_write(stream, nullptr, blob.size)) return false;
+      continue;
+    }
+    const size_t start = stream->bytes_written;
+    ByteOut out(stream);
+    if (!blob.produce(source->context, i, &out) || stream->bytes_written - start != blob.size) return false;
+  }
+  return true;
+}
+
+// tensor_content: one Blob, from memory or produced while encoding (never during sizing).
+bool encode_content(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
+  const TensorSpec* tensor = static_cast<const TensorSpec*>(*arg);
+  const Blob& blob = tensor->content;
+  if (!pb_encode_tag_for_field(stream, field)) return false;
+  if (blob.data != nullptr) return pb_encode_string(stream, blob.data, blob.size);
+  if (blob.produce == nullptr || !pb_encode_varint(stream, blob.size)) return false;
+  if (stream->callback == nullptr) return pb_write(stream, nullptr, blob.size);  // sizing pass
+  const size_t start = stream->bytes_written;
+  ByteOut out(stream);
+  return blob.produce(tensor->content_context, 0, &out) && stream->bytes_written - start == blob.size;
+}
+
+bool encode_dims(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
+  const TensorSpec* tensor = static_cast<const TensorSpec*>(*arg);
+  for (uint8_t i = 0; i < tensor->rank; ++i) {
+    tinytb_pb_TensorShapeProto_Dim dim = tinytb_pb_TensorShapeProto_Dim_init_zero;
+    dim.size = tensor->dims[i];
+    if (!pb_encode_tag_for_field(stream, field) ||
+        !pb_encode_submessage(stream, tinytb_pb_TensorShapeProto_Dim_fields, &dim)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The one Summary.Value of a summary event, with everything its callbacks point at.
+struct ValueContext {
+  const SummarySpec* spec;
+  Text tag;
+  Text plugin;
+  Text plugin_content;
+};
+
+bool encode_value(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
+  ValueContext* ctx = static_cast<ValueContext*>(*arg);
+  const SummarySpec& spec = *ctx->spec;
+  const TensorSpec& tensor = spec.tensor;
+
+  tinytb_pb_Summary_Value value = tinytb_pb_Summary_Value_init_zero;
+  value.tag.funcs.encode = encode_text;
+  value.tag.arg = &ctx->tag;
+  value.which_value = tinytb_pb_Summary_Value_tensor_tag;
+  tinytb_pb_TensorProto& proto = value.value.tensor;
+  proto.dtype = static_cast<tinytb_pb_DataType>(tensor.dtype);
+  if (tensor.rank > 0) {
+    proto.has_tensor_shape = true;
+    proto.tensor_shape.dim.funcs.encode = encode_dims;
+    proto.tensor_shape.dim.arg = const_cast<TensorSpec*>(&tensor);
+  }
+  if (tensor.float_count > 0) {
+    proto.float_val.funcs.encode = encode_floats;
+    proto.float_val.arg = const_cast<TensorSpec*>(&tensor);
+  }
+  if (tensor.strings.count > 0) {
+    proto.string_val.funcs.encode = encode_strings;
+    proto.string_val.arg = const_cast<StringSource*>(&tensor.strings);
+  }
+  if (tensor.content.size > 0) {
+    proto.tensor_content.funcs.encode = encode_content;
+    proto.tensor_content.arg = const_cast<TensorSpec*>(&tensor);
+  }
+  if (spec.with_metadata) {
+    value.has_metadata = true;
+    value.metadata.has_plugin_data = true;
+    value.metadata.plugin_data.plugin_name.funcs.encode = encode_text;
+    value.metadata.plugin_data.plugin_name.arg = &ctx->plugin;
+    value.metadata.data_class = static_cast<tinytb_pb_DataClass>(spec.data_class);
+    if (spec.plugin_content_size > 0) {
+      value.metadata.plugin_data.content.funcs.encode = encode_text;
+      value.metadata.plugin_data.content.arg = &ctx->plugin_content;
+    }
+  }
+  return pb_encode_tag_for_field(stream, field) && pb_encode_submessage(stream, tinytb_pb_Summary_Value_fields, &value);
+}
+
+// ---- the Event ----------------------------------------------------------------------
+
+struct EventContext {
+  tinytb_pb_Event proto;
+  ValueContext value;
+  Text version;
+};
+
+void build(const EventSpec& event, EventContext* ctx) {
+  ctx->proto = tinytb_pb_Event{};
+  ctx->proto.wall_time = event.wall_time;
+  ctx->proto.step = event.step;
+  if (event.summary == nullptr) {
+    ctx->version = Text{kFileVersion, sizeof(kFileVersion) - 1};
+    ctx->proto.which_what = tinytb_pb_Event_file_version_tag;
+    ctx->proto.what.file_version.funcs.encode = encode_text;
+    ctx->proto.what.file_version.arg = &ctx->version;
+    return;
+  }
+  const SummarySpec& spec = *event.summary;
+  ctx->value.spec = &spec;
+  ctx->value.tag = Text{spec.tag, spec.tag_len};
+  ctx->value.plugin = Text{spec.plugin_name, strlen(spec.plugin_name)};
+  ctx->value.plugin_content = Text{reinterpret_cast<const char*>(spec.plugin_content), spec.plugin_content_size};
+  ctx->proto.which_what = tinytb_pb_Event_summary_tag;
+  ctx->proto.what.summary.value.funcs.encode = encode_value;
+  ctx->proto.what.summary.value.arg = &ctx->value;
+}
+
+}  // namespace
+
+bool ByteOut::write(const uint8_t* data, size_t size) {
+  return pb_write(static_cast<pb_ostream_t*>(stream_), data, size);
+}
+
+bool event_size_general(const EventSpec& event, size_t* size) {
+  EventContext ctx;
+  build(event, &ctx);
+  return pb_get_encoded_size(size, tinytb_pb_Event_fields, &ctx.proto);
+}
+
+// nanopb's buffer stream with memmove instead of memcpy: a blob may already lie in the
+// output buffer a little further on (images compressed into the queue: src/png/png_batch.h),
+// and is moved down into place behind the headers written before it.
+namespace {
+bool move_into_buffer(pb_ostream_t* stream, const pb_byte_t* data, size_t size) {
+  pb_byte_t* dest = static_cast<pb_byte_t*>(stream->state);
+  stream->state = dest + size;
+  if (dest != data) memmove(dest, data, size);
+  return true;
+}
+}  // namespace
+
+bool encode_event_general(const EventSpec& event, uint8_t* out, size_t size) {
+  EventContext ctx;
+  build(event, &ctx);
+  pb_ostream_t stream = pb_ostream_from_buffer(out, size);
+  stream.callback = move_into_buffer;
+  return pb_encode(&stream, tinytb_pb_Event_fields, &ctx.proto) && stream.bytes_written == size;
+}
+
+// ---- the direct path for scalar-shaped events (docs/bench.md, "The direct scalar path") ----
+//
+// A scalar is the most frequent event, and nanopb's general machinery (a walk over the
+// field descriptors, a sizing pass per nested message, callbacks) costs some 20x the
+// bytes it writes. For the one shape below the Event is written by hand, in exactly the
+// bytes nanopb writes for it: same field order (by field number, metadata after the
+// tensor), proto3 defaults left out (wall_time whose 8 bytes are all zero, step 0,
+// data_class 0), a negative step as a 10-byte varint, float_val packed, the plugin
+// content only when non-empty. tests/format/event_direct_test.cc holds both paths equal.
+namespace {
+
+// Field keys (field number << 3 | wire type) of the fields written below.
+constexpr uint8_t kKeyWallTime = 0x09;     // Event.wall_time, fixed64
+constexpr uint8_t kKeyStep = 0x10;         // Event.step, varint
+constexpr uint8_t kKeySummary = 0x2A;      // Event.summary, length-delimited
+constexpr uint8_t kKeyValue = 0x0A;        // Summary.value
+constexpr uint8_t kKeyTag = 0x0A;          // Summary.Value.tag
+constexpr uint8_t kKeyTensor = 0x42;       // Summary.Value.tensor
+constexpr uint8_t kKeyMetadata = 0x4A;     // Summary.Value.metadata
+constexpr uint8_t kKeyDtype = 0x08;        // TensorProto.dtype, varint
+constexpr uint8_t kKeyFloatVal = 0x2A;     // TensorProto.float_val, packed
+constexpr uint8_t kKeyPluginData = 0x0A;   // SummaryMetadata.plugin_data
+constexpr uint8_t kKeyDataClass = 0x20;    // SummaryMetadata.data_class, varint
+constexpr uint8_t kKeyPluginName = 0x0A;   // PluginData.plugin_name
+constexpr uint8_t kKeyContent = 0x12;      // PluginData.content
+
+size_t varint_bytes(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80u) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+uint8_t* put_varint(uint8_t* p, uint64_t v) {
+  while (v >= 0x80u) {
+    *p++ = static_cast<uint8_t>(v | 0x80u);
+    v >>= 7;
+  }
+  *p++ = static_cast<uint8_t>(v);
+  return p;
+}
+
+// Key and length prefix of a length-delimited field holding `len` bytes.
+size_t delimited_bytes(size_t len) { return 1 + varint_bytes(len) + len; }
+
+uint8_t* put_delimited_head(uint8_t* p, uint8_t key, size_t len) {
+  *p++ = key;
+  return put_varint(p, len);
+}
+
+uint8_t* put_le(uint8_t* p, uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) *p++ = static_cast<uint8_t>(v >> (8 * i));
+  return p;
+}
+
+uint64_t double_bits(double d) {
+  uint64_t bits = 0;
+  memcpy(&bits, &d, sizeof(bits));
+  return bits;
+}
+
+// The lengths of every nested message, computed once for sizing and encoding alike.
+struct ScalarLayout {
+  size_t plugin_name_len;
+  size_t plugin_data;  // PluginData's length (0 when there is no metadata)
+  size_t metadata;     // SummaryMetadata's length (0 when there is no metadata)
+  size_t value;        // Summary.Value's
+  size_t summary;      // Summary's
+  size_t event;        // the whole Event's
+};
+
+// TensorProto of one float, rank 0: dtype (2 bytes) + float_val (key, length 4, 4 bytes).
+constexpr size_t kScalarTensorBytes = 2 + 2 + 4;
+
+void scalar_layout(const EventSpec& event, ScalarLayout* l) {
+  const SummarySpec& spec = *event.summary;
+  l->plugin_name_len = 0;
+  l->plugin_data = 0;
+  l->metadata = 0;
+  l->value = delimited_bytes(spec.tag_len) + delimited_bytes(kScalarTensorBytes);
+  if (spec.with_metadata) {
+    l->plugin_name_len = strlen(spec.plugin_name);
+    l->plugin_data = delimited_bytes(l->plugin_name_len);
+    if (spec.plugin_content_size > 0) l->plugin_data += delimited_bytes(spec.plugin_content_size);
+    // data_class: key and a one-byte varint (is_direct_event() checked it is below 0x80),
+    // left out when 0 (proto3 default).
+    l->metadata = delimited_bytes(l->plugin_data) + (static_cast<uint8_t>(spec.data_class) != 0 ? 2 : 0);
+    l->value += delimited_bytes(l->metadata);
+  }
+  l->summary = delimited_bytes(l->value);
+  l->event = delimited_bytes(l->summary);
+  if (double_bits(event.wall_time) != 0) l->event += 1 + 8;
+  if (event.step != 0) l->event += 1 + varint_bytes(static_cast<uint64_t>(event.step));
+}
+
+}  // namespace
+
+bool is_direct_event(const EventSpec& event) {
+  const SummarySpec* spec = event.summary;
+  if (spec == nullptr || spec->plugin_name == nullptr) return false;
+  const TensorSpec& t = spec->tensor;
+  return t.dtype == DType::kFloat && t.rank == 0 && t.float_count == 1 && t.floats != nullptr &&
+         t.strings.count == 0 && t.content.size == 0 && static_cast<uint8_t>(spec->data_class) < 0x80;
+}
+
+bool event_size(const EventSpec& event, size_t* size) {
+  if (!is_direct_event(event)) return event_size_general(event, size);
+  ScalarLayout l;
+  scalar_layout(event, &l);
+  *size = l.event;
+  return true;
+}
+
+bool encode_event(const EventSpec& event, uint8_t* out, size_t size) {
+  if (!is_direct_event(event)) return encode_event_general(event, out, size);
+  ScalarLayout l;
+  scalar_layout(event, &l);
+  if (l.event != size) return false;
+  const SummarySpec& spec = *event.summary;
+  uint8_t* p = out;
+  const uint64_t wall = double_bits(event.wall_time);
+  if (wall != 0) {
+    *p++ = kKeyWallTime;
+    p = put_le(p, wall, 8);
+  }
+  if (event.step != 0) {
+    *p++ = kKeyStep;
+    p = put_varint(p, static_cast<uint64_t>(event.step));
+  }
+  p = put_delimited_head(p, kKeySummary, l.summary);
+  p = put_delimited_head(p, kKeyValue, l.value);
+  p = put_delimited_head(p, kKeyTag, spec.tag_len);
+  if (spec.tag_len > 0) memcpy(p, spec.tag, spec.tag_len);
+  p += spec.tag_len;
+  p = put_delimited_head(p, kKeyTensor, kScalarTensorBytes);
+  *p++ = kKeyDtype;
+  *p++ = static_cast<uint8_t>(DType::kFloat);
+  p = put_delimited_head(p, kKeyFloatVal, 4);
+  uint32_t value_bits = 0;
+  memcpy(&value_bits, spec.tensor.floats, sizeof(value_bits));
+  p = put_le(p, value_bits, 4);
+  if (spec.with_metadata) {
+    p = put_delimited_head(p, kKeyMetadata, l.metadata);
+    p = put_delimited_head(p, kKeyPluginData, l.plugin_data);
+    p = put_delimited_head(p, kKeyPluginName, l.plugin_name_len);
+    memcpy(p, spec.plugin_name, l.plugin_name_len);
+    p += l.plugin_name_len;
+    if (spec.plugin_content_size > 0) {
+      p = put_delimited_head(p, kKeyContent, spec.plugin_content_size);
+      memcpy(p, spec.plugin_content, spec.plugin_content_size);
+      p += spec.plugin_content_size;
+    }
+    if (static_cast<uint8_t>(spec.data_class) != 0) {
+      *p++ = kKeyDataClass;
+      *p++ = static_cast<uint8_t>(spec.data_class);
+    }
+  }
+  return p == out + size;
+}
+
+}  // namespace detail
+}  // namespace tinytb

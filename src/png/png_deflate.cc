@@ -1,0 +1,864 @@
+// tinytb: the PNG writer with its own deflate (Huffman codes and runs), docs/png.md.
+#include "png/png_deflate.h"
+
+#include <string.h>
+
+#include "png/png_checksum.h"
+
+// The helpers that run once per byte or per symbol. -Os (the Cortex-M builds) would keep
+// them out of line, and there a call costs more than their bodies.
+#if defined(__GNUC__)
+#define TINYTB_PER_BYTE inline __attribute__((always_inline))
+#else
+#define TINYTB_PER_BYTE inline
+#endif
+// No aliasing between a chunk's inputs and its output: what lets -O2 vectorize the chunks.
+#if defined(__GNUC__) || defined(_MSC_VER)
+#define TINYTB_RESTRICT __restrict
+#else
+#define TINYTB_RESTRICT
+#endif
+
+namespace tinytb {
+namespace detail {
+namespace {
+
+constexpr size_t kMinMatch = 3;
+constexpr size_t kMaxMatch = 258;
+static_assert(kDeflateBuffer >= 64 && kDeflateBuffer <= 32768, "counts and Huffman weights are 16-bit");
+
+// ---- deflate's length and distance alphabets (RFC 1951, 3.2.5) ------------------------------
+
+constexpr uint16_t kLenBase[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
+                                   31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+constexpr uint8_t kLenExtra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+constexpr uint8_t kDistExtra[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
+constexpr uint8_t kClOrder[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+
+struct LenCodes {
+  uint8_t code[kMaxMatch + 1];
+};
+constexpr LenCodes make_len_codes() {
+  LenCodes t{};
+  for (unsigned c = 0; c < 29; ++c) {
+    const unsigned hi = c == 28 ? 258u : (c == 27 ? 257u : kLenBase[c + 1] - 1u);
+    for (unsigned l = kLenBase[c]; l <= hi && l <= kMaxMatch; ++l) t.code[l] = static_cast<uint8_t>(c);
+  }
+  t.code[258] = 28;
+  return t;
+}
+constexpr LenCodes kLenCode = make_len_codes();
+
+// ---- bits out ---------------------------------------------------------------------------
+
+TINYTB_PER_BYTE void store_le32(uint8_t* o, uint32_t v) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(o, &v, 4);  // one store where unaligned stores are allowed
+#else
+  o[0] = static_cast<uint8_t>(v);
+  o[1] = static_cast<uint8_t>(v >> 8);
+  o[2] = static_cast<uint8_t>(v >> 16);
+  o[3] = static_cast<uint8_t>(v >> 24);
+#endif
+}
+
+// Up to 32 bits (count + w->count stays below 64); 32 at a time go out once there are
+// that many. Checks the room.
+inline void put_bits(BitWriter* w, uint32_t value, unsigned count) {
+  w->bits |= static_cast<uint64_t>(value) << w->count;
+  w->count += count;
+  if (w->count >= 32) {
+    if (w->capacity - w->size < 4) {
+      w->overflow = true;
+    } else {
+      store_le32(w->out + w->size, static_cast<uint32_t>(w->bits));
+      w->size += 4;
+    }
+    w->bits >>= 32;
+    w->count -= 32;
+  }
+}
+
+// The same without the check, for a block whose whole size in bits is known to fit
+// (emit_block checks it once).
+TINYTB_PER_BYTE void put_bits_unchecked(BitWriter* w, uint32_t value, unsigned count) {
+  w->bits |= static_cast<uint64_t>(value) << w->count;
+  w->count += count;
+  if (w->count >= 32) {
+    store_le32(w->out + w->size, static_cast<uint32_t>(w->bits));
+    w->size += 4;
+    w->bits >>= 32;
+    w->count -= 32;
+  }
+}
+
+// Write out every whole byte and a partial one padded with zeros.
+void align_bits(BitWriter* w) {
+  while (w->count > 0) {
+    if (w->size == w->capacity) {
+      w->overflow = true;
+    } else {
+      w->out[w->size++] = static_cast<uint8_t>(w->bits);
+    }
+    w->bits >>= 8;
+    w->count = w->count >= 8 ? w->count - 8 : 0;
+  }
+  w->bits = 0;
+}
+
+void put_bytes(BitWriter* w, const uint8_t* p, size_t n) {
+  if (w->capacity - w->size < n) {
+    w->overflow = true;
+    return;
+  }
+  memcpy(w->out + w->size, p, n);
+  w->size += n;
+}
+
+// Literals buf[p, stop) with their codes, two at a time (two codes are at most 30 bits):
+// half the steps of the bit writer's dependency chain.
+TINYTB_PER_BYTE void put_literals(BitWriter* w, const uint8_t* buf, size_t p, size_t stop, const uint16_t* code,
+                                  const uint8_t* len) {
+  for (; p + 2 <= stop; p += 2) {
+    const unsigned l0 = len[buf[p]];
+    put_bits_unchecked(w, code[buf[p]] | (static_cast<uint32_t>(code[buf[p + 1]]) << l0), l0 + len[buf[p + 1]]);
+  }
+  if (p < stop) put_bits_unchecked(w, code[buf[p]], len[buf[p]]);
+}
+
+// ---- Huffman codes ----------------------------------------------------------------------
+
+// Code lengths for `n` symbols with counts `freq`, none longer than `max_bits`. The used
+// symbols are sorted by count and Moffat and Katajainen's in-place method turns the
+// sorted weights into Huffman code lengths in the same array (no tree, no heap); when the
+// longest is too long the counts are halved (kept above zero) and it runs again. At least
+// two symbols get a code, so every code is complete.
+//
+// Each entry of s->key is (value << 9) | symbol: the sort compares one integer (weight,
+// then symbol), and the symbol stays in the low bits while the method overwrites the
+// values (weights, then parent indices, then depths) in place.
+constexpr unsigned kSymBits = 9;
+constexpr uint32_t kSymMask = (1u << kSymBits) - 1;
+static_assert(286 <= kSymMask + 1, "symbols fit below the value");
+TINYTB_PER_BYTE uint32_t val(const uint32_t* k, size_t i) { return k[i] >> kSymBits; }
+TINYTB_PER_BYTE void set_val(uint32_t* k, size_t i, uint32_t v) { k[i] = (v << kSymBits) | (k[i] & kSymMask); }
+
+// The used symbols as keys (weight << kSymBits | symbol), weight = (count >> shift) | 1,
+// sorted by weight and then symbol: a stable least-significant-digit radix sort over
+// 6-bit digits of the weight, starting from symbol order (a weight below 4096 takes two
+// passes). `scratch` holds the symbols between passes (n entries). Returns how many.
+size_t sort_by_weight(const uint16_t* freq, size_t n, unsigned shift, uint32_t* keys, uint16_t* scratch) {
+  size_t m = 0;
+  uint32_t most = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (freq[i] == 0) continue;
+    const uint32_t w = static_cast<uint32_t>(freq[i] >> shift) | 1u;
+    keys[m++] = (w << kSymBits) | static_cast<uint32_t>(i);
+    most = w > most ? w : most;
+  }
+  unsigned passes = 1;
+  while (passes < 3 && (most >> (6 * passes)) != 0) ++passes;
+  for (unsigned d = 0; d < passes; ++d) {
+    const unsigned at = 6 * d;
+    uint16_t start[64] = {};
+    const bool from_keys = (d & 1u) == 0;
+    // Weight of entry i of the current order (keys hold it; scratch holds symbols only).
+    auto weight = [&](size_t i) -> uint32_t {
+      return from_keys ? keys[i] >> kSymBits : (static_cast<uint32_t>(freq[scratch[i]] >> shift) | 1u);
+    };
+    for (size_t i = 0; i < m; ++i) ++start[(weight(i) >> at) & 63u];
+    uint16_t sum = 0;
+    for (unsigned b = 0; b < 64; ++b) {
+      const uint16_t c = start[b];
+      start[b] = sum;
+      sum = static_cast<uint16_t>(sum + c);
+    }
+    if (from_keys) {
+      for (size_t i = 0; i < m; ++i) {
+        const uint32_t k = keys[i];
+        scratch[start[((k >> kSymBits) >> at) & 63u]++] = static_cast<uint16_t>(k & kSymMask);
+      }
+    } else {
+      for (size_t i = 0; i < m; ++i) {
+        const uint32_t sym = scratch[i];
+        const uint32_t w = static_cast<uint32_t>(freq[sym] >> shift) | 1u;
+        keys[start[(w >> at) & 63u]++] = (w << kSymBits) | sym;
+      }
+    }
+  }
+  if ((passes & 1u) != 0) {  // the order ended in scratch: back into keys
+    for (size_t i = 0; i < m; ++i) {
+      const uint32_t sym = scratch[i];
+      keys[i] = ((static_cast<uint32_t>(freq[sym] >> shift) | 1u) << kSymBits) | sym;
+    }
+  }
+  return m;
+}
+
+void build_lengths(DeflateState* s, const uint16_t* freq, size_t n, unsigned max_bits, uint8_t* len) {
+  memset(len, 0, n);
+  uint32_t* a = s->key;
+  uint16_t* scratch = s->lit_code;  // free until build_codes() fills it, after every length is built
+  for (unsigned shift = 0;; ++shift) {
+    size_t m = sort_by_weight(freq, n, shift, a, scratch);
+    while (m < 2) {  // pad with the lowest unused symbol, weight 1, in front
+      uint32_t sym = 0;
+      while (freq[sym] != 0 || (m == 1 && (a[0] & kSymMask) == sym)) ++sym;
+      for (size_t j = m; j > 0; --j) a[j] = a[j - 1];
+      a[0] = (1u << kSymBits) | sym;
+      ++m;
+    }
+    // Pass 1, left to right: internal node weights, each leaf pair merged into a[next],
+    // and the index of its parent left in the slot of a node once it is used.
+    set_val(a, 0, val(a, 0) + val(a, 1));
+    size_t root = 0, leaf = 2;
+    for (size_t next = 1; next < m - 1; ++next) {
+      uint32_t w;
+      if (leaf >= m || val(a, root) < val(a, leaf)) {
+        w = val(a, root);
+        set_val(a, root++, static_cast<uint32_t>(next));
+      } else {
+        w = val(a, leaf++);
+      }
+      if (leaf >= m || (root < next && val(a, root) < val(a, leaf))) {
+        w += val(a, root);
+        set_val(a, root++, static_cast<uint32_t>(next));
+      } else {
+        w += val(a, leaf++);
+      }
+      set_val(a, next, w);
+    }
+    // Pass 2, right to left: depths of the internal nodes.
+    set_val(a, m - 2, 0);
+    for (size_t next = m - 2; next-- > 0;) set_val(a, next, val(a, val(a, next)) + 1);
+    // Pass 3: leaf depths, the deepest for the smallest weights.
+    size_t avail = 1, used = 0, depth = 0, next = m;
+    size_t r = m - 1;  // internal nodes m-2 .. 0, walked down as `r - 1`
+    while (avail > 0) {
+      while (r > 0 && val(a, r - 1) == depth) {
+        ++used;
+        --r;
+      }
+      while (avail > used) {
+        set_val(a, --next, static_cast<uint32_t>(depth));
+        --avail;
+      }
+      avail = 2 * used;
+      ++depth;
+      used = 0;
+    }
+    if (val(a, 0) <= max_bits) {
+      for (size_t k = 0; k < m; ++k) len[a[k] & kSymMask] = static_cast<uint8_t>(val(a, k));
+      return;
+    }
+  }
+}
+
+struct ByteReverse {
+  uint8_t byte[256];
+};
+constexpr ByteReverse make_byte_reverse() {
+  ByteReverse t{};
+  for (unsigned i = 0; i < 256; ++i) {
+    unsigned r = 0;
+    for (unsigned b = 0; b < 8; ++b) r |= ((i >> b) & 1u) << (7 - b);
+    t.byte[i] = static_cast<uint8_t>(r);
+  }
+  return t;
+}
+constexpr ByteReverse kReverse = make_byte_reverse();
+
+// Canonical codes (RFC 1951, 3.2.2), bit-reversed for the LSB-first stream.
+void build_codes(const uint8_t* len, size_t n, uint16_t* code) {
+  uint16_t count[16] = {};
+  for (size_t i = 0; i < n; ++i) ++count[len[i]];
+  count[0] = 0;
+  uint16_t next[16] = {};
+  uint32_t c = 0;
+  for (unsigned b = 1; b < 16; ++b) {
+    c = (c + count[b - 1]) << 1;
+    next[b] = static_cast<uint16_t>(c);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned l = len[i];
+    if (l == 0) continue;
+    const uint32_t v = next[l]++;
+    const uint32_t r = (static_cast<uint32_t>(kReverse.byte[v & 0xFFu]) << 8) | kReverse.byte[(v >> 8) & 0xFFu];
+    code[i] = static_cast<uint16_t>(r >> (16 - l));
+  }
+}
+
+// ---- blocks -------------------------------------------------------------------------------
+
+void emit_block(DeflateState* s, bool final);
+
+// A run: `len` copies of the byte before it (a match at distance 1).
+void record_run(DeflateState* s, size_t len) {
+  const unsigned lc = kLenCode.code[len];
+  ++s->lit_freq[257 + lc];
+  ++s->dist_freq[0];
+  s->match[s->matches++] = static_cast<uint32_t>((s->run << 8) | (len - kMinMatch));
+  s->run = 0;
+  if (s->matches == kDeflateMaxMatches) emit_block(s, false);
+}
+
+// 64-bit targets look for runs four positions at a time and count literals in two
+// tables (the second is s->key, free until the block is closed): counting equal neighbours
+// in one table makes every increment wait for the one before it.
+constexpr bool kWideParse = sizeof(void*) >= 8;
+
+TINYTB_PER_BYTE uint64_t load_le64(const uint8_t* p) {
+  uint64_t v;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(&v, p, 8);
+#else
+  v = 0;
+  for (int k = 7; k >= 0; --k) v = (v << 8) | p[k];
+#endif
+  return v;
+}
+
+// Whether a run can start at p, p+1, p+2 or p+3 (p >= 1, p + 7 <= end): one starts at j
+// when b[j-1] == b[j] == b[j+1] == b[j+2] == b[j+3]. Eight bytes compared at once.
+TINYTB_PER_BYTE bool run_may_start(const uint8_t* b, size_t p) {
+  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full;
+  const uint64_t x = load_le64(b + p - 1);
+  const uint64_t d = x ^ (x >> 8);                      // byte k: b[p-1+k] ^ b[p+k], k = 0..6
+  const uint64_t z = ~(((d & kLow7) + kLow7) | d | kLow7);  // 0x80 in each zero byte of d
+  return (z & (z >> 8) & (z >> 16) & (z >> 24) & 0x80808080u) != 0;
+}
+
+// The symbols of buf[pos, limit): literals, and runs of 4 or more copies of the byte
+// before them (LZ77 restricted to distance 1: docs/png.md says why no general matches).
+void parse(DeflateState* s, size_t limit) {
+  const uint8_t* b = s->buf;
+  uint16_t* freq = s->lit_freq;
+  uint32_t* freq2 = s->key;
+  const size_t end = s->end;
+  size_t p = s->pos;
+  if (p >= limit) return;
+  if (p == 0) {  // the stream's first byte: nothing before it to repeat
+    ++freq[b[0]];
+    ++s->run;
+    p = 1;
+  }
+  size_t lit_start = p - s->run;  // literals since the last run: [lit_start, p)
+  while (p < limit) {
+    if (kWideParse && p + 4 <= limit && p + 7 <= end && !run_may_start(b, p)) {
+      ++freq[b[p]];
+      ++freq2[b[p + 1]];
+      ++freq[b[p + 2]];
+      ++freq2[b[p + 3]];
+      p += 4;
+      continue;
+    }
+    const uint8_t v = b[p];
+    if (v != b[p - 1] || p + 4 > end || b[p + 1] != v || b[p + 2] != v || b[p + 3] != v) {
+      ++freq[v];
+      ++p;
+      continue;
+    }
+    const size_t most = end - p < kMaxMatch ? end - p : kMaxMatch;
+    size_t l = 4;
+    while (l < most && b[p + l] == v) ++l;
+    s->pos = p + l;
+    s->run = p - lit_start;
+    record_run(s, l);  // may close the block
+    p += l;
+    lit_start = p;
+  }
+  s->pos = p;
+  s->run = p - lit_start;
+}
+
+struct ClSymbols {
+  uint8_t sym[286 + 30];
+  uint8_t extra[286 + 30];
+  size_t count;
+};
+
+void run_length(const uint8_t* lens, size_t n, ClSymbols* cl, uint16_t* freq) {
+  cl->count = 0;
+  size_t i = 0;
+  while (i < n) {
+    const uint8_t v = lens[i];
+    size_t r = 1;
+    while (i + r < n && lens[i + r] == v) ++r;
+    size_t left = r;
+    if (v == 0) {
+      while (left >= 11) {
+        const size_t t = left < 138 ? left : 138;
+        cl->sym[cl->count] = 18;
+        cl->extra[cl->count++] = static_cast<uint8_t>(t - 11);
+        ++freq[18];
+        left -= t;
+      }
+      if (left >= 3) {
+        cl->sym[cl->count] = 17;
+        cl->extra[cl->count++] = static_cast<uint8_t>(left - 3);
+        ++freq[17];
+        left = 0;
+      }
+    } else {
+      cl->sym[cl->count] = v;
+      cl->extra[cl->count++] = 0;
+      ++freq[v];
+      --left;
+      while (left >= 3) {
+        const size_t t = left < 6 ? left : 6;
+        cl->sym[cl->count] = 16;
+        cl->extra[cl->count++] = static_cast<uint8_t>(t - 3);
+        ++freq[16];
+        left -= t;
+      }
+    }
+    while (left > 0) {
+      cl->sym[cl->count] = v;
+      cl->extra[cl->count++] = 0;
+      ++freq[v];
+      --left;
+    }
+    i += r;
+  }
+}
+
+void emit_block(DeflateState* s, bool final) {
+  const size_t start = s->block_start, stop = s->pos;
+  const size_t bytes = stop - start;
+  if (bytes == 0 && !final) return;
+  if (bytes == 0) {  // an empty final block: fixed Huffman, end-of-block only
+    put_bits(&s->w, 1u | (1u << 1), 3);
+    put_bits(&s->w, 0, 7);
+    return;
+  }
+  if (kWideParse) {  // the second table of literal counts (parse) joins the first
+    for (size_t i = 0; i < 256; ++i) s->lit_freq[i] = static_cast<uint16_t>(s->lit_freq[i] + s->key[i]);
+  }
+  s->lit_freq[256] = 1;
+  build_lengths(s, s->lit_freq, 286, 15, s->lit_len);
+  build_lengths(s, s->dist_freq, 30, 15, s->dist_len);
+  size_t hlit = 286, hdist = 30;
+  while (hlit > 257 && s->lit_len[hlit - 1] == 0) --hlit;
+  while (hdist > 1 && s->dist_len[hdist - 1] == 0) --hdist;
+  // One sequence of code lengths for both alphabets, run-length coded.
+  uint8_t lens[286 + 30];
+  memcpy(lens, s->lit_len, hlit);
+  memcpy(lens + hlit, s->dist_len, hdist);
+  ClSymbols cl;
+  uint16_t cl_freq[19] = {};
+  run_length(lens, hlit + hdist, &cl, cl_freq);
+  uint8_t cl_len[19];
+  uint16_t cl_code[19];
+  build_lengths(s, cl_freq, 19, 7, cl_len);
+  build_codes(cl_len, 19, cl_code);
+  size_t hclen = 19;
+  while (hclen > 4 && cl_len[kClOrder[hclen - 1]] == 0) --hclen;
+
+  // Cost in bits of the dynamic block, against a stored one.
+  uint64_t cost = 3 + 14 + 3 * hclen;
+  for (size_t i = 0; i < cl.count; ++i) {
+    const uint8_t sym = cl.sym[i];
+    cost += cl_len[sym] + (sym == 16 ? 2u : sym == 17 ? 3u : sym == 18 ? 7u : 0u);
+  }
+  for (size_t i = 0; i < 286; ++i) cost += static_cast<uint64_t>(s->lit_freq[i]) * s->lit_len[i];
+  for (size_t i = 0; i < 29; ++i) cost += static_cast<uint64_t>(s->lit_freq[257 + i]) * kLenExtra[i];
+  for (size_t i = 0; i < 30; ++i) cost += static_cast<uint64_t>(s->dist_freq[i]) * (s->dist_len[i] + kDistExtra[i]);
+  const uint64_t stored_cost = 3 + 7 + 32 + 8 * static_cast<uint64_t>(bytes);
+
+  BitWriter w = s->w;  // a local copy stays in registers through the symbol loops
+  if (stored_cost <= cost) {
+    put_bits(&w, final ? 1u : 0u, 3);
+    align_bits(&w);
+    const uint8_t head[4] = {static_cast<uint8_t>(bytes), static_cast<uint8_t>(bytes >> 8),
+                             static_cast<uint8_t>(~bytes), static_cast<uint8_t>(~bytes >> 8)};
+    put_bytes(&w, head, 4);
+    put_bytes(&w, s->buf + start, bytes);
+  } else if (w.overflow || (w.capacity - w.size) * 8 < w.count + cost) {
+    // The block's bits (known exactly) do not all fit: the stream cannot end in the
+    // buffer, whatever comes after. Nothing more is written.
+    w.overflow = true;
+  } else {
+    // Every whole byte of this block fits: no check per symbol. Bits go out 32 at a time
+    // and only when complete, so nothing is written past the block's last byte.
+    build_codes(s->lit_len, 286, s->lit_code);
+    build_codes(s->dist_len, 30, s->dist_code);
+    put_bits_unchecked(&w, (final ? 1u : 0u) | (2u << 1), 3);
+    put_bits_unchecked(&w, static_cast<uint32_t>(hlit - 257), 5);
+    put_bits_unchecked(&w, static_cast<uint32_t>(hdist - 1), 5);
+    put_bits_unchecked(&w, static_cast<uint32_t>(hclen - 4), 4);
+    for (size_t i = 0; i < hclen; ++i) put_bits_unchecked(&w, cl_len[kClOrder[i]], 3);
+    for (size_t i = 0; i < cl.count; ++i) {
+      const uint8_t sym = cl.sym[i];
+      put_bits_unchecked(&w, cl_code[sym], cl_len[sym]);
+      if (sym >= 16) put_bits_unchecked(&w, cl.extra[i], sym == 16 ? 2u : sym == 17 ? 3u : 7u);
+    }
+    const uint8_t* const buf = s->buf;
+    const uint16_t* const lit_code = s->lit_code;
+    const uint8_t* const lit_len = s->lit_len;
+    size_t p = start;
+    for (size_t k = 0; k < s->matches; ++k) {
+      const uint32_t rec = s->match[k];
+      const size_t lit_end = p + (rec >> 8);
+      put_literals(&w, buf, p, lit_end, lit_code, lit_len);
+      p = lit_end;
+      const unsigned len = (rec & 0xFFu) + kMinMatch;
+      const unsigned lc = kLenCode.code[len];
+      put_bits_unchecked(&w, lit_code[257 + lc], lit_len[257 + lc]);
+      if (kLenExtra[lc] != 0) put_bits_unchecked(&w, len - kLenBase[lc], kLenExtra[lc]);
+      put_bits_unchecked(&w, s->dist_code[0], s->dist_len[0]);  // distance 1: code 0, no extra bits
+      p += len;
+    }
+    put_literals(&w, buf, p, stop, lit_code, lit_len);
+    put_bits_unchecked(&w, lit_code[256], lit_len[256]);
+  }
+  s->w = w;
+  memset(s->lit_freq, 0, sizeof(s->lit_freq));
+  memset(s->dist_freq, 0, sizeof(s->dist_freq));
+  if (kWideParse) memset(s->key, 0, 256 * sizeof(s->key[0]));
+  s->matches = 0;
+  s->run = 0;
+  s->block_start = stop;
+}
+
+}  // namespace
+
+namespace {
+
+// ---- the stream ------------------------------------------------------------------------------
+
+// Close the block over everything buffered and keep only its last byte (what a run
+// at the start of the next block repeats).
+void make_room(DeflateState* s) {
+  parse(s, s->end);
+  emit_block(s, false);
+  s->buf[0] = s->buf[s->end - 1];
+  s->end = s->pos = s->block_start = 1;
+}
+
+// ---- PNG ----------------------------------------------------------------------------------------
+
+void put_be32(uint8_t* o, uint32_t v) {
+  o[0] = static_cast<uint8_t>(v >> 24);
+  o[1] = static_cast<uint8_t>(v >> 16);
+  o[2] = static_cast<uint8_t>(v >> 8);
+  o[3] = static_cast<uint8_t>(v);
+}
+
+// Paeth's predictor (PNG 9.4), without branches so that it vectorizes. With p = a + b - c:
+// |p - a| = |b - c|, |p - b| = |a - c|, |p - c| = |(b - c) + (a - c)|.
+template <typename Int>
+TINYTB_PER_BYTE Int paeth(Int a, Int b, Int c) {
+  const Int da = static_cast<Int>(b - c), db = static_cast<Int>(a - c), dc = static_cast<Int>(da + db);
+  const Int pa = da < 0 ? static_cast<Int>(-da) : da;
+  const Int pb = db < 0 ? static_cast<Int>(-db) : db;
+  const Int pc = dc < 0 ? static_cast<Int>(-dc) : dc;
+  const Int bc = pb <= pc ? b : c;
+  return (pa <= pb && pa <= pc) ? a : bc;
+}
+TINYTB_PER_BYTE int paeth(int a, int b, int c) { return paeth<int>(a, b, c); }
+
+// The arithmetic type of the filter loops: 16-bit lanes where the compiler has vectors
+// (twice as many bytes a vector as with int), the native int elsewhere (no sign
+// extensions on a Cortex-M). Every intermediate fits in 16 bits (|a + b - 2c| <= 510).
+#if defined(__SSE2__) || defined(__ARM_NEON) || defined(__wasm_simd128__) || defined(__ALTIVEC__)
+using Lane = int16_t;
+#else
+using Lane = int;
+#endif
+
+// kChunk bytes of a row under filter `type` (1..4) with the left, up and upper-left
+// neighbours given apart. A fixed trip count and no aliasing: compilers vectorize it even
+// at -O2 (GCC's cheapest cost model needs both).
+constexpr size_t kChunk = 16;
+template <int kType>
+TINYTB_PER_BYTE void filter_chunk(const uint8_t* TINYTB_RESTRICT x, const uint8_t* TINYTB_RESTRICT left,
+                                  const uint8_t* TINYTB_RESTRICT up, const uint8_t* TINYTB_RESTRICT upleft,
+                                  uint8_t* TINYTB_RESTRICT dst) {
+  for (size_t i = 0; i < kChunk; ++i) {
+    const Lane a = left[i], b = up[i], c = upleft[i];
+    Lane pred;
+    if (kType == 1) {
+      pred = a;
+    } else if (kType == 2) {
+      pred = b;
+    } else if (kType == 3) {
+      pred = static_cast<Lane>((a + b) >> 1);
+    } else {
+      pred = paeth<Lane>(a, b, c);
+    }
+    dst[i] = static_cast<uint8_t>(x[i] - pred);
+  }
+}
+
+// Bytes [i, i1) of a row (i >= bpp, prev not null) under `type`, whole chunks first.
+template <int kType>
+uint8_t* filter_span(const uint8_t* r, const uint8_t* prev, size_t i, size_t i1, size_t bpp, uint8_t* dst) {
+  for (; i + kChunk <= i1; i += kChunk, dst += kChunk) {
+    filter_chunk<kType>(r + i, r + i - bpp, prev + i, prev + i - bpp, dst);
+  }
+  for (; i < i1; ++i) {
+    const int a = r[i - bpp], b = prev[i], c = prev[i - bpp];
+    const int pred = kType == 1 ? a : kType == 2 ? b : kType == 3 ? (a + b) >> 1 : paeth(a, b, c);
+    *dst++ = static_cast<uint8_t>(r[i] - pred);
+  }
+  return dst;
+}
+
+TINYTB_PER_BYTE uint32_t magnitude(int f) {  // |filtered byte| read as signed
+  const uint8_t b = static_cast<uint8_t>(f);
+  return b < 128 ? b : 256u - b;
+}
+
+// |filtered byte| read as signed, in the lanes of the vectorized loops.
+TINYTB_PER_BYTE Lane lane_magnitude(Lane v) {
+  const Lane f = static_cast<Lane>(v & 0xFF);
+  return f < 128 ? f : static_cast<Lane>(256 - f);
+}
+
+// The five filters' sums of magnitudes over kChunk bytes (each sum at most 16 * 128, so
+// it fits a lane), vectorized like filter_chunk.
+TINYTB_PER_BYTE void cost_chunk(const uint8_t* TINYTB_RESTRICT x, const uint8_t* TINYTB_RESTRICT left,
+                                const uint8_t* TINYTB_RESTRICT up, const uint8_t* TINYTB_RESTRICT upleft,
+                                uint32_t* TINYTB_RESTRICT sums) {
+  Lane s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0;
+  for (size_t i = 0; i < kChunk; ++i) {
+    const Lane v = x[i], a = left[i], b = up[i], c = upleft[i];
+    s0 = static_cast<Lane>(s0 + lane_magnitude(v));
+    s1 = static_cast<Lane>(s1 + lane_magnitude(static_cast<Lane>(v - a)));
+    s2 = static_cast<Lane>(s2 + lane_magnitude(static_cast<Lane>(v - b)));
+    s3 = static_cast<Lane>(s3 + lane_magnitude(static_cast<Lane>(v - ((a + b) >> 1))));
+    s4 = static_cast<Lane>(s4 + lane_magnitude(static_cast<Lane>(v - paeth<Lane>(a, b, c))));
+  }
+  sums[0] = static_cast<uint32_t>(s0);
+  sums[1] = static_cast<uint32_t>(s1);
+  sums[2] = static_cast<uint32_t>(s2);
+  sums[3] = static_cast<uint32_t>(s3);
+  sums[4] = static_cast<uint32_t>(s4);
+}
+
+// Sums of |filtered byte| of one row for each filter type in `mask` (bit t = type t),
+// in one pass; `prev` is null for the first row (zeros above).
+void row_costs(const uint8_t* row, const uint8_t* prev, size_t n, size_t bpp, unsigned mask, uint32_t* cost) {
+  uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0;
+  if (prev == nullptr) {
+    for (size_t i = 0; i < n; ++i) {
+      const int x = row[i], a = i >= bpp ? row[i - bpp] : 0;
+      s0 += magnitude(x);
+      s1 += magnitude(x - a);
+      s3 += magnitude(x - (a >> 1));
+    }
+    s2 = s0;
+    s4 = s1;
+  } else if (mask == 0x1F) {
+    for (size_t i = 0; i < bpp; ++i) {
+      const int x = row[i], b = prev[i];
+      s0 += magnitude(x);
+      s1 += magnitude(x);
+      s2 += magnitude(x - b);
+      s3 += magnitude(x - (b >> 1));
+      s4 += magnitude(x - b);
+    }
+    size_t i = bpp;
+    for (; i + kChunk <= n; i += kChunk) {
+      uint32_t sums[5];
+      cost_chunk(row + i, row + i - bpp, prev + i, prev + i - bpp, sums);
+      s0 += sums[0];
+      s1 += sums[1];
+      s2 += sums[2];
+      s3 += sums[3];
+      s4 += sums[4];
+    }
+    for (; i < n; ++i) {
+      const int x = row[i], a = row[i - bpp], b = prev[i], c = prev[i - bpp];
+      s0 += magnitude(x);
+      s1 += magnitude(x - a);
+      s2 += magnitude(x - b);
+      s3 += magnitude(x - ((a + b) >> 1));
+      s4 += magnitude(x - paeth(a, b, c));
+    }
+  } else {  // Up and Paeth
+    for (size_t i = 0; i < bpp; ++i) s2 += magnitude(row[i] - prev[i]);
+    s4 = s2;
+    for (size_t i = bpp; i < n; ++i) {
+      const int x = row[i], a = row[i - bpp], b = prev[i], c = prev[i - bpp];
+      s2 += magnitude(x - b);
+      s4 += magnitude(x - paeth(a, b, c));
+    }
+  }
+  const uint32_t all[5] = {s0, s1, s2, s3, s4};
+  for (unsigned t = 0; t < 5; ++t) cost[t] = (mask >> t) & 1u ? all[t] : UINT32_MAX;
+}
+
+// Bytes i0..i1 of the row under filter `type` (PNG 9.2), into dst; `prev` null for the
+// first row. One loop per type, the first pixel's bytes (nothing to the left) apart.
+void apply_type(int type, const uint8_t* row, const uint8_t* prev, size_t i0, size_t i1, size_t bpp, uint8_t* dst) {
+  size_t i = i0;
+  if (type == 0) {
+    memcpy(dst, row + i0, i1 - i0);
+    return;
+  }
+  if (type == 2 && prev == nullptr) {
+    memcpy(dst, row + i0, i1 - i0);
+    return;
+  }
+  for (; i < i1 && i < bpp; ++i) {  // a = c = 0
+    const int x = row[i], b = prev != nullptr ? prev[i] : 0;
+    const int f = type == 1 ? x : type == 2 ? x - b : type == 3 ? x - (b >> 1) : x - b;
+    *dst++ = static_cast<uint8_t>(f);
+  }
+  if (i >= i1) return;
+  if (prev == nullptr) {  // Sub and Paeth both predict from the left; Average from half of it
+    for (; i < i1; ++i) *dst++ = static_cast<uint8_t>(row[i] - (type == 3 ? row[i - bpp] >> 1 : row[i - bpp]));
+    return;
+  }
+  switch (type) {
+    case 1:
+      filter_span<1>(row, prev, i, i1, bpp, dst);
+      break;
+    case 2:
+      filter_span<2>(row, prev, i, i1, bpp, dst);
+      break;
+    case 3:
+      filter_span<3>(row, prev, i, i1, bpp, dst);
+      break;
+    default:
+      filter_span<4>(row, prev, i, i1, bpp, dst);
+      break;
+  }
+}
+
+// The filter for a row: the smallest sum of absolute (signed) filtered bytes, over all
+// five types (default) or over Up and Paeth (fast); the first row picks None, Sub or Average.
+int choose_filter(DeflateLevel level, const uint8_t* row, const uint8_t* prev, size_t n, size_t bpp) {
+  if (level == DeflateLevel::kFast) return prev == nullptr ? 1 : 4;  // Paeth; Sub on the first row (nothing above)
+  uint32_t cost[5];
+  const unsigned mask = prev == nullptr ? 0x0Bu : (level == DeflateLevel::kFast ? 0x14u : 0x1Fu);
+  row_costs(row, prev, n, bpp, mask, cost);
+  int best = 0;
+  for (int t = 1; t < 5; ++t) {
+    if (cost[t] < cost[best]) best = t;
+  }
+  return best;
+}
+
+constexpr uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+constexpr size_t kHeadBytes = 8 + 25 + 8 + 2;  // signature, IHDR, IDAT length and type, zlib header
+constexpr size_t kTailBytes = 4 + 4 + 12;      // Adler-32, IDAT CRC, IEND
+
+}  // namespace
+
+Status png_deflate_begin(DeflateState* s, uint32_t width, uint32_t height, uint8_t channels, DeflateLevel level,
+                         uint8_t* out, size_t capacity) {
+  if (s == nullptr) return Status::kInvalidArgument;
+  s->png = nullptr;  // no stream open until this one is accepted
+  if (out == nullptr || width == 0 || height == 0 || width > 16384 || height > 16384 ||
+      (channels != 1 && channels != 3 && channels != 4)) {
+    return Status::kInvalidArgument;
+  }
+  if (capacity < kHeadBytes + kTailBytes) return Status::kTooLarge;  // the stream itself is checked as it grows
+  // Fresh state (the buffer needs no clearing, the counts do).
+  memset(s->lit_freq, 0, sizeof(s->lit_freq));
+  memset(s->dist_freq, 0, sizeof(s->dist_freq));
+  memset(s->key, 0, sizeof(s->key));
+  s->end = s->pos = s->block_start = s->matches = s->run = 0;
+  s->w = BitWriter{};
+  s->w.out = out + kHeadBytes;
+  s->w.capacity = capacity - kHeadBytes - kTailBytes;
+  s->level = level;
+  s->png = out;
+  s->png_capacity = capacity;
+  s->width = width;
+  s->height = height;
+  s->channels = channels;
+  s->rows = 0;
+  s->adler = kAdler32Init;
+  return Status::kOk;
+}
+
+Status png_deflate_row(DeflateState* s, const uint8_t* row, const uint8_t* prev) {
+  if (s == nullptr || s->png == nullptr || row == nullptr || s->rows >= s->height || (s->rows > 0) != (prev != nullptr)) {
+    return Status::kInvalidArgument;
+  }
+  if (s->w.overflow) return Status::kTooLarge;
+  const size_t n = static_cast<size_t>(s->width) * s->channels;
+  const int type = choose_filter(s->level, row, prev, n, s->channels);
+  uint32_t adler = s->adler;
+  // The filter byte, then the row, written straight into the deflate buffer.
+  if (s->end == kDeflateBuffer) make_room(s);
+  s->buf[s->end] = static_cast<uint8_t>(type);
+  adler = adler32_update(adler, s->buf + s->end, 1);
+  ++s->end;
+  for (size_t i = 0; i < n;) {
+    if (s->end == kDeflateBuffer) make_room(s);
+    const size_t room = kDeflateBuffer - s->end;
+    const size_t take = n - i < room ? n - i : room;
+    apply_type(type, row, prev, i, i + take, s->channels, s->buf + s->end);
+    adler = adler32_update(adler, s->buf + s->end, take);
+    s->end += take;
+    i += take;
+  }
+  s->adler = adler;
+  ++s->rows;
+  return s->w.overflow ? Status::kTooLarge : Status::kOk;
+}
+
+Status png_deflate_end(DeflateState* s, size_t* size) {
+  if (s == nullptr || s->png == nullptr || size == nullptr || s->rows != s->height) return Status::kInvalidArgument;
+  uint8_t* const out = s->png;
+  s->png = nullptr;  // the stream is over, whatever happens below
+  if (s->w.overflow) return Status::kTooLarge;
+  parse(s, s->end);
+  emit_block(s, true);
+  align_bits(&s->w);
+  if (s->w.overflow) return Status::kTooLarge;
+
+  // The stream's length is known now: the framing around it is filled in.
+  const size_t zlib_bytes = 2 + s->w.size + 4;
+  uint8_t* o = out;
+  memcpy(o, kSignature, 8);
+  put_be32(o + 8, 13);
+  memcpy(o + 12, "IHDR", 4);
+  put_be32(o + 16, s->width);
+  put_be32(o + 20, s->height);
+  o[24] = 8;
+  o[25] = s->channels == 1 ? 0 : (s->channels == 3 ? 2 : 6);
+  o[26] = o[27] = o[28] = 0;
+  put_be32(o + 29, crc32_update(kCrc32Init, o + 12, 17));
+  put_be32(o + 33, static_cast<uint32_t>(zlib_bytes));
+  memcpy(o + 37, "IDAT", 4);
+  o[41] = 0x78;  // deflate, 32 KiB window declared (ours uses 2 KiB of it), no dictionary
+  o[42] = 0x01;
+  uint8_t* t = out + kHeadBytes + s->w.size;
+  put_be32(t, s->adler);
+  put_be32(t + 4, crc32_update(kCrc32Init, o + 37, 4 + zlib_bytes));
+  put_be32(t + 8, 0);
+  memcpy(t + 12, "IEND", 4);
+  put_be32(t + 16, crc32_update(kCrc32Init, t + 12, 4));
+  *size = kHeadBytes + s->w.size + kTailBytes;
+  return Status::kOk;
+}
+
+Status png_deflate_encode(const uint8_t* pixels, uint32_t width, uint32_t height, uint8_t channels, size_t stride,
+                          DeflateLevel level, DeflateState* s, uint8_t* out, size_t capacity, size_t* size) {
+  if (pixels == nullptr || s == nullptr || out == nullptr || size == nullptr || width == 0 || height == 0 ||
+      width > 16384 || height > 16384 || (channels != 1 && channels != 3 && channels != 4) ||
+      stride < static_cast<size_t>(width) * channels) {
+    return Status::kInvalidArgument;
+  }
+  Status st = png_deflate_begin(s, width, height, channels, level, out, capacity);
+  for (uint32_t y = 0; y < height && st == Status::kOk; ++y) {
+    const uint8_t* row = pixels + static_cast<size_t>(y) * stride;
+    st = png_deflate_row(s, row, y == 0 ? nullptr : row - stride);
+  }
+  if (st != Status::kOk) {
+    s->png = nullptr;
+    return st;
+  }
+  return png_deflate_end(s, size);
+}
+
+}  // namespace detail
+}  // namespace tinytb
+
+#undef TINYTB_PER_BYTE
+#undef TINYTB_RESTRICT

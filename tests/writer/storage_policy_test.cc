@@ -1,0 +1,349 @@
+// The writer's storage policies: sync, rotation, names chosen by the port, steps that
+// survive reboots; and the fault-injecting port itself.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "event_reader.h"
+#include "faulty_fs.h"
+#include "test_sink.h"
+#include "tinytb/writer/event_writer.h"
+
+namespace {
+
+using tinytb::Status;
+using tinytb_test::parse_file;
+using tinytb_test::ParsedFile;
+using tinytb_test::TestSink;
+
+class PolicyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    options.logdir = "logs";
+    options.run = "run";
+    options.host = "board";
+    options.file_stamp = 5;
+    options.max_queue = 1;
+    options.flush_millis = 0;
+  }
+  TestSink sink;
+  tinytb::WriterOptions options;
+  tinytb::EventWriter<1024, 8, 32> writer;
+};
+
+// ---- sync policy ---------------------------------------------------------------------------
+
+TEST_F(PolicyTest, SyncEveryFlushByDefault) {
+  ASSERT_EQ(writer.open(sink, options), Status::kOk);
+  for (int64_t step = 0; step < 3; ++step) {
+    ASSERT_EQ(writer.scalar("a", step, 1.0f), Status::kOk);
+    EXPECT_EQ(sink.last().synced, sink.last().bytes.size());
+    EXPECT_EQ(writer.synced_bytes(), writer.file_bytes());
+  }
+  EXPECT_EQ(sink.syncs, 4);  // the first record, then one per flush
+}
+
+TEST_F(PolicyTest, SyncEveryNthFlush) {
+  options.sync_every = 3;
+  ASSERT_EQ(writer.open(sink, options), Status::kOk);
+  const int syncs_after_open = sink.syncs;
+  ASSERT_EQ(writer.scalar("a", 0, 1.0f), Status::kOk);
+  ASSERT_EQ(writer.scalar("a", 1, 1.0f), Status::kOk);
+  EXPECT_EQ(sink.syncs, syncs_after_open);
+  EXPECT_LT(writer.synced_bytes(), writer.file_bytes());
+  ASSERT_EQ(writer.scalar("a", 2, 1.0f), Status::kOk);  // the third flush syncs
+  EXPECT_EQ(sink.syncs, syncs_after_open + 1);
+  EXPECT_EQ(writer.synced_bytes(), writer.file_bytes());
+  EXPECT_EQ(sink.last().synced, sink.last().bytes.size());
+}
+
+TEST_F(PolicyTest, ExplicitSyncOnly) {
+  options.sync_every = 0;
+  ASSERT_EQ(writer.open(sink, options), Status::kOk);
+  const int syncs_after_open = sink.syncs;
+  for (int64_t step = 0; step < 5; ++step) ASSERT_EQ(writer.scalar("a", step, 1.0f), Status::kOk);
+  EXPECT_EQ(sink.syncs, syncs_after_open);
+  EXPECT_EQ(writer.sync(), Status::kOk);
+  EXPECT_EQ(sink.syncs, syncs_after_open + 1);
+  EXPECT_EQ(sink.last().synced, sink.last().bytes.size());
+  EXPECT_EQ(writer.sync(), Status::kOk);  // nothing new: no second sync
+  EXPECT_EQ(sink.syncs, syncs_after_open + 1);
+  ASSERT_EQ(writer.scalar("a", 5, 1.0f), Status::kOk);
+  ASSERT_EQ(writer.close(), Status::kOk);  // close syncs what is left
+  EXPECT_EQ(sink.last().synced, sink.last().bytes.size());
+}
+
+TEST_F(PolicyTest, SyncFlushesTheQueueFirst) {
+  options.max_queue = 100;
+  options.sync_every = 0;
+  ASSERT_EQ(writer.open(sink, options), Status::kOk);
+  ASSERT_EQ(writer.scalar("a", 0, 1.0f), Status::kOk);
+  EXPECT_GT(writer.queued_bytes(), 0u);
+  EXPECT_EQ(writer.sync(), Status::kOk);
+  EXPECT_EQ(writer.queued_bytes(), 0u);
+  EXPECT_EQ(parse_file(sink.last().bytes).events.size(), 2u);
+  EXPECT_EQ(sink.last().synced, sink.last().bytes.size());
+}
+
+TEST_F(PolicyTest, AFailedSyncSendsTheRecordsAgainIntoANewFile) {
+  ASSERT_EQ(writer.open(sink, options), Status::kOk);
+  ASSERT_EQ(writer.scalar("a", 0, 1.0f), Status::kOk);
+  sink.fail_sync = Status::kIoError;
+  ASSERT_EQ(writer.scalar("a", 1, 2.0f), Status::kOk);
+  EXPECT_EQ(writer.last_flush_status(), Status::kIoError);
+  EXPECT_GT(writer.queued_bytes(), 0u);  // kept: its durability is unknown
+  sink.fail_sync = Status::kOk;
+  EXPECT_EQ(writer.sync(), Status::kOk);
+  ASSERT_EQ(writer.close(), Status::kOk);
+  ASSERT_EQ(sink.order.size(), 2u);
+  const ParsedFile old_file = parse_file(sink.file(0).bytes);
+  EXPECT_EQ(old_file.events.size(), 2u);  // cut back to before the unconfirmed record
+  const ParsedFile new_file = parse_file(sink.file(1).bytes);
+  ASSERT_EQ(new_file.events.size(), 2u);
+  EXPECT_EQ(new_file.events[1].step, 1);
+  // The re-sent record keeps the form it was queued in; the tag's metadata is in the
+  // run's earlier file, where TensorBoard (first metadata per tag and run) takes it from.
+  EXPECT_TRUE(old_file.events[1].values[0].has_metadata);
+}
+
+// ---- rotation ----------------------------------------------------------------------------------
+
+TEST_F(PolicyTest, RotationBySizeNeverSplitsARecord) {
+  options.rotate_bytes = 1200;
+  ASSERT_EQ(writer.open(sink, options), Status::kOk);
+  const std::string text(200, 't');
+  for (int64_t step = 0; step < 40; ++step) {
+    ASSERT_EQ(writer.scalar("loss", step, static_cast<float>(step)), Status::kOk);
+    ASSERT_EQ(writer.text("notes", step, text.c_str()), Status::kOk);
+  }
+  ASSERT_EQ(writer.close(), Status::kOk);
+  ASSERT_GT(sink.order.size(), 5u);
+  EXPECT_EQ(writer.files_opened(), sink.order.size());
+  int64_t next_loss = 0;
+  for (size_t i = 0; i < sink.order.size(); ++i) {
+    if (i > 0) {
+      EXPECT_LT(sink.order[i - 1], sink.order[i]);
+    }
+    const std::string seq = i < 10 ? "000" + std::to_string(i) : "00" + std::to_string(i);
+    EXPECT_NE(sink.order[i].find(".board." + seq + ".v2"), std::string::npos) << sink.order[i];
+    const auto& bytes = sink.file(i).bytes;
+    EXPECT_LE(bytes.size(), 1200u);
+    EXPECT_EQ(sink.file(i).synced, bytes.size());  // a finished file is a durable file
+    const ParsedFile f = parse_file(bytes);
+    EXPECT_FALSE(f.torn || f.corrupt);
+    EXPECT_EQ(f.clean_bytes, bytes.size());
+    EXPECT_EQ(f.events[0].file_version, "brain.Event:2");
+    bool loss_meta = false, notes_meta = false;
+    for (size_t e = 1; e < f.events.size(); ++e) {
+      const auto& v = f.events[e].values[0];
+      bool& seen = v.tag == "loss" ? loss_meta : notes_meta;
+      EXPECT_EQ(v.has_metadata, !seen) << "file " << i << " " << v.tag;  // first value of each tag in each file
+      seen = true;
+      if (v.tag == "loss") {
+        EXPECT_EQ(f.events[e].step, next_loss++);
+      }
+    }
+  }
+  EXPECT_EQ(next_loss, 40);
+}
+
+TEST_F(PolicyTest, RotationLimitMustHoldAFullQueue) {
+  options.rotate_bytes = 1024;  // the first record plus a 1024-byte queue do not fit
+  EXPECT_EQ(writer.open(sink, options), Status::kInvalidArgument);
+  EXPECT_EQ(sink.opens, 0);
+  options.rotate_bytes = 1024 + tinytb::file_version_record_bytes();
+  EXPECT_EQ(writer.open(sink, options), Status::kOk);
+}
+
+TEST_F(PolicyTest, DefaultRotationStaysBelowFat32sLimit) {
+  EXPECT_EQ(tinytb::WriterOptions().rotate_bytes, 4294967296ull - 67108864ull);
+  EXPECT_LT(tinytb::WriterOptions().rotate_bytes, 0xFFFFFFFFull);
+}
+
+TEST_F(PolicyTest, RotationThatCannotOpenTheNextFileRefusesTheValueAndRecovers) {
+  options.rotate_bytes = 1100;
+  ASSERT_EQ(writer.open(sink, options), Status::kOk);
+  const std::string text(300, 't');
+  Status s = Status::kOk;
+  int64_t step = 0;
+  sink.fail_open = Status::kNoSpace;  // the directory is full
+  for (; step < 10 && s == Status::kOk; ++step) s = writer.text("n", step, text.c_str());
+  EXPECT_EQ(s, Status::kNoSpace);
+  const int64_t refused = step - 1;
+  sink.fail_open = Status::kOk;
+  ASSERT_EQ(writer.text("n", refused, text.c_str()), Status::kOk);  // the refused step is still free
+  ASSERT_EQ(writer.close(), Status::kOk);
+  ASSERT_EQ(sink.order.size(), 2u);
+  const ParsedFile second = parse_file(sink.file(1).bytes);
+  ASSERT_EQ(second.events.size(), 2u);
+  EXPECT_EQ(second.events[1].step, refused);
+  EXPECT_TRUE(second.events[1].values[0].has_metadata);
+}
+
+// ---- names chosen by the port -----------------------------------------------------------------
+
+class ShortNameSink : public TestSink {
+ public:
+  Status name_file(const tinytb::FileNameParts& parts, char* out, size_t capacity) override {
+    const std::string name = std::to_string(parts.stamp) + "_" + std::to_string(parts.sequence);
+    if (name.size() + 1 > capacity) return Status::kInvalidArgument;
+    memcpy(out, name.c_str(), name.size() + 1);
+    return parts.sequence > 1 ? Status::kInvalidArgument : Status::kOk;
+  }
+};
+
+TEST_F(PolicyTest, ThePortChoosesTheNameForm) {
+  ShortNameSink s;
+  ASSERT_EQ(writer.open(s, options), Status::kOk);
+  EXPECT_EQ(s.current_name, "logs/run/5_0");
+  EXPECT_STREQ(writer.file_name(), "5_0");
+  ASSERT_EQ(writer.close(), Status::kOk);
+  s.exists_left = 1;
+  EXPECT_EQ(writer.open(s, options), Status::kInvalidArgument);  // 5_1 taken; 5_2 cannot be named
+  EXPECT_FALSE(writer.is_open());
+}
+
+TEST_F(PolicyTest, SequencesStopWhereNamesWouldStopSorting) {
+  for (int i = 0; i < 10; ++i) {
+    sink.exists_left = 999;  // names 0..998 of this round taken: the writer takes the 1000th
+    ASSERT_EQ(writer.open(sink, options), Status::kOk) << i;
+    ASSERT_EQ(writer.close(), Status::kOk);
+  }
+  EXPECT_NE(sink.order.back().find(".board.9999.v2"), std::string::npos) << sink.order.back();
+  EXPECT_EQ(writer.open(sink, options), Status::kInvalidArgument);
+  EXPECT_FALSE(writer.is_open());
+}
+
+TEST(FileName, LongForm) {
+  char out[tinytb::kMaxFileNameLen + 1];
+  ASSERT_EQ(tinytb::long_file_name({1732241520u, 3, "cam", "v2"}, out, sizeof(out)), Status::kOk);
+  EXPECT_STREQ(out, "events.out.tfevents.1732241520.cam.0003.v2");
+  ASSERT_EQ(tinytb::long_file_name({42, 9999, "h", "x.y"}, out, sizeof(out)), Status::kOk);
+  EXPECT_STREQ(out, "events.out.tfevents.0000000042.h.9999.x.y");
+  EXPECT_EQ(tinytb::long_file_name({42, 10000, "h", "x.y"}, out, sizeof(out)), Status::kInvalidArgument);
+  EXPECT_EQ(tinytb::long_file_name({42, 0, "h", "v2"}, out, 10), Status::kInvalidArgument);
+  EXPECT_EQ(tinytb::long_file_name({42, 0, nullptr, "v2"}, out, sizeof(out)), Status::kInvalidArgument);
+}
+
+// ---- steps that survive reboots ------------------------------------------------------------------
+
+TEST_F(PolicyTest, SeededStepsContinueASeries) {
+  ASSERT_EQ(writer.open(sink, options), Status::kOk);
+  ASSERT_EQ(writer.seed_step("train/loss", 1599), Status::kOk);  // persisted before the reboot
+  EXPECT_EQ(writer.scalar("train/loss", 1599, 1.0f), Status::kStepNotIncreasing);
+  tinytb::Scope train(writer, "train");
+  ASSERT_EQ(train.scalar("loss", 1600, 1.0f), Status::kOk);
+  int64_t last = 0;
+  ASSERT_EQ(writer.last_step("train/loss", &last), Status::kOk);
+  EXPECT_EQ(last, 1600);
+  EXPECT_EQ(writer.seed_step("train/loss", 1000), Status::kStepNotIncreasing);  // never lowers
+  ASSERT_EQ(writer.seed_step("train/loss", 1600), Status::kOk);
+  ASSERT_EQ(writer.seed_step("train/loss", 2000), Status::kOk);
+  EXPECT_EQ(writer.scalar("train/loss", 1601, 1.0f), Status::kStepNotIncreasing);
+  ASSERT_EQ(writer.close(), Status::kOk);
+  const ParsedFile f = parse_file(sink.last().bytes);
+  ASSERT_EQ(f.events.size(), 2u);
+  EXPECT_TRUE(f.events[1].values[0].has_metadata);  // a seeded tag still gets its metadata
+}
+
+TEST_F(PolicyTest, SeedStepRefusalsChangeNothing) {
+  EXPECT_EQ(writer.seed_step("a", 1), Status::kNotOpen);
+  ASSERT_EQ(writer.open(sink, options), Status::kOk);
+  EXPECT_EQ(writer.seed_step(nullptr, 1), Status::kInvalidArgument);
+  EXPECT_EQ(writer.seed_step("", 1), Status::kInvalidTag);
+  EXPECT_EQ(writer.seed_step("bad\ntag", 1), Status::kInvalidTag);
+  int64_t last = 0;
+  EXPECT_EQ(writer.last_step("a", &last), Status::kInvalidArgument);
+  EXPECT_EQ(writer.last_step(nullptr, &last), Status::kInvalidArgument);
+  for (int i = 0; i < 8; ++i) ASSERT_EQ(writer.seed_step(("t" + std::to_string(i)).c_str(), 7), Status::kOk);
+  EXPECT_EQ(writer.seed_step("t8", 7), Status::kTooManyTags);
+  EXPECT_EQ(writer.tag_count(), 8u);
+  EXPECT_EQ(writer.queued_bytes(), 0u);
+}
+
+// ---- the fault-injecting port ---------------------------------------------------------------------
+
+struct Faulty {
+  std::vector<uint8_t> arena = std::vector<uint8_t>(4096);
+  tinytb::FaultyFs::File table[8];
+  tinytb::FaultyFs fs{arena.data(), arena.size(), table, 8};
+};
+
+TEST(FaultyFs, DropModelKeepsOnlySyncedBytesAndNames) {
+  Faulty f;
+  tinytb::FaultySink a(f.fs);
+  const uint8_t data[6] = {1, 2, 3, 4, 5, 6};
+  ASSERT_EQ(a.open("d", "synced"), Status::kOk);
+  ASSERT_EQ(a.write(data, 4), Status::kOk);
+  ASSERT_EQ(a.sync(), Status::kOk);
+  ASSERT_EQ(a.write(data, 2), Status::kOk);
+  ASSERT_EQ(a.close(), Status::kOk);
+  ASSERT_EQ(a.open("d", "never-synced"), Status::kOk);
+  ASSERT_EQ(a.write(data, 6), Status::kOk);
+  EXPECT_EQ(a.open("d", "x"), Status::kAlreadyOpen);
+  f.fs.reboot(tinytb::FaultyFs::PowerLoss::kDropUnsynced, 1);
+  ASSERT_EQ(f.fs.file_count(), 1u);
+  EXPECT_STREQ(f.fs.file(0).path, "d/synced");
+  EXPECT_EQ(f.fs.file(0).size, 4u);
+  tinytb::FaultySink b(f.fs);
+  EXPECT_EQ(b.open("d", "synced"), Status::kExists);
+  EXPECT_EQ(b.last_error(), tinytb::FaultyFs::kErrExists);
+}
+
+TEST(FaultyFs, GarbleModelNeverTouchesSyncedBytes) {
+  for (uint32_t seed = 0; seed < 200; ++seed) {
+    Faulty f;
+    tinytb::FaultySink s(f.fs);
+    uint8_t data[64];
+    for (int i = 0; i < 64; ++i) data[i] = static_cast<uint8_t>(i + 1);
+    ASSERT_EQ(s.open("d", "f"), Status::kOk);
+    ASSERT_EQ(s.write(data, 32), Status::kOk);
+    ASSERT_EQ(s.sync(), Status::kOk);
+    ASSERT_EQ(s.write(data + 32, 32), Status::kOk);
+    f.fs.reboot(tinytb::FaultyFs::PowerLoss::kGarbleUnsynced, seed);
+    ASSERT_EQ(f.fs.file_count(), 1u);
+    ASSERT_GE(f.fs.file(0).size, 32u);
+    ASSERT_LE(f.fs.file(0).size, 64u);
+    ASSERT_EQ(memcmp(f.fs.data(0), data, 32), 0) << seed;
+  }
+}
+
+TEST(FaultyFs, InjectedFailuresAndPowerCuts) {
+  Faulty f;
+  tinytb::FaultySink s(f.fs);
+  const uint8_t data[10] = {};
+  f.fs.fail_at(2, Status::kNoSpace, 2);
+  ASSERT_EQ(s.open("d", "f"), Status::kOk);                // operation 1
+  EXPECT_EQ(s.write(data, 10), Status::kNoSpace);          // 2: half of it got through
+  EXPECT_EQ(s.last_error(), tinytb::FaultyFs::kErrNoSpace);
+  EXPECT_EQ(f.fs.file(0).size, 5u);
+  EXPECT_EQ(s.truncate(0), Status::kNoSpace);              // 3
+  EXPECT_EQ(s.truncate(0), Status::kOk);                   // 4: works again
+  EXPECT_EQ(s.truncate(1), Status::kInvalidArgument);      // 5: past the end
+  EXPECT_EQ(f.fs.contract_violations(), 1u);
+  f.fs.cut_power_at(7);
+  EXPECT_EQ(s.write(data, 10), Status::kOk);               // 6
+  EXPECT_EQ(s.sync(), Status::kIoError);                   // 7: the cut
+  EXPECT_TRUE(f.fs.powered_off());
+  EXPECT_EQ(s.write(data, 1), Status::kIoError);           // dead until reboot
+  EXPECT_EQ(f.fs.ops(), 7u);
+  f.fs.reboot(tinytb::FaultyFs::PowerLoss::kDropUnsynced, 0);
+  EXPECT_FALSE(f.fs.powered_off());
+  EXPECT_EQ(f.fs.file_count(), 0u);  // never synced: the name did not survive
+}
+
+TEST(FaultyFs, FullDiskWritesWhatFits) {
+  Faulty f;
+  f.fs.set_capacity(8);
+  tinytb::FaultySink s(f.fs);
+  const uint8_t data[10] = {};
+  ASSERT_EQ(s.open("d", "f"), Status::kOk);
+  EXPECT_EQ(s.write(data, 10), Status::kNoSpace);
+  EXPECT_EQ(f.fs.file(0).size, 8u);
+  f.fs.set_capacity(4096);
+  EXPECT_EQ(s.truncate(0), Status::kOk);
+  EXPECT_EQ(s.write(data, 10), Status::kOk);
+}
+
+}  // namespace
