@@ -1,13 +1,16 @@
 // tinytb (internal): the images of one call, laid out in a PNG encoder's arena and turned
-// into PNG bytes on demand. The event layer asks for them through a StringSource:
-//   kStored   at() gives each PNG's size from the dimensions, produce() writes the bytes
-//             into the record while it is encoded.
-//   kLodepng  at() encodes the images into the arena the first time it is asked (after
-//             the writer has accepted the tag and the step); produce() copies them.
+// into PNG bytes on demand. Knows nothing of summaries: the record that carries the PNGs
+// asks for each one's size (png_bytes) and then its bytes (png_data or write_png), after
+// prepare() for the modes that encode lazily:
+//   kStored   the size follows from the dimensions; write_png() generates the bytes while
+//             they are written (into the record, as it is encoded).
+//   kLodepng  prepare(i) encodes the images up to i into the arena, the first time it is
+//             asked (after the writer has accepted the tag and the step); write_png()
+//             copies them out, framed.
 //   kFast, kCompressed
-//             at() gives the bound (png_max_bytes) until place() has compressed every
-//             image into the writer's queue, behind the room the record's headers take
-//             at most; then it gives each PNG where it lies, and the event encoder moves
+//             png_bytes() is the bound (png_max_bytes) until place() has compressed every
+//             image into the writer's queue, behind the room the record's headers take at
+//             most; then png_data() says where each PNG lies, and the event encoder moves
 //             it down behind the real headers (docs/png.md, "the record path").
 #ifndef TINYTB_SRC_PNG_BATCH_H_
 #define TINYTB_SRC_PNG_BATCH_H_
@@ -17,16 +20,10 @@
 
 #include "image/image_convert.h"
 #include "png/png_arena.h"
-#include "summary/summary.h"
+#include "png/png_framing.h"
 #include "tinytb/png/png_encoder.h"
 
 namespace tinytb {
-
-// Where PNG bytes go: a nanopb stream (the record) or a caller's buffer.
-struct ByteWriter {
-  bool (*write)(void* context, const uint8_t* data, size_t size) = nullptr;
-  void* context = nullptr;
-};
 
 struct PngBatch {
   // One image of the batch. kLodepng: its zlib payload (deflate stream) sits at arena
@@ -54,13 +51,17 @@ struct PngBatch {
   // out[0, bytes), sized with every PNG at its bound. Compress every image into the end
   // of it, leaving in front all the room the headers can take. Failures are in status.
   Status place(uint8_t* payload, size_t bytes);
-  // Bytes of PNG i (compressed: once encoded).
+  // What PNG i needs before its size is final: kLodepng encodes the images up to i (once).
+  // The batch's first failure, kept in status, is returned from then on.
+  Status prepare(size_t i);
+  // Bytes of PNG i: kLodepng once prepared; kFast/kCompressed the bound until placed.
   size_t png_bytes(size_t i) const;
-  // The complete PNG i, through `out`. False if `out` failed.
+  // Where PNG i lies, complete (kFast/kCompressed once placed); null when write_png()
+  // produces it.
+  const uint8_t* png_data(size_t i) const;
+  // The complete PNG i, png_bytes(i) of them, through `out`. False if `out` failed, and
+  // for kFast/kCompressed, whose PNGs are only ever in memory (png_data).
   bool write_png(size_t i, ByteWriter out);
-
-  // The summary tensor's strings: "<width>", "<height>", then the PNGs.
-  detail::StringSource strings() const;
 
   PngEncoderBase* encoder = nullptr;
   const ImageView* views = nullptr;
@@ -71,15 +72,12 @@ struct PngBatch {
   bool compressed = false;     // kLodepng
   bool deflate = false;        // kFast, kCompressed
   bool placed = false;         // deflate: place() has run
-  char width_text[12] = {};
-  char height_text[12] = {};
   size_t encoded = 0;         // compressed: images encoded so far
   Status status = Status::kOk;  // the first failure of a lazy encode
 
  private:
-  static detail::Blob at(const void* context, size_t index);
-  static bool produce(const void* context, size_t index, detail::ByteOut* out);
-  static bool not_placed(const void* context, size_t index, detail::ByteOut* out);
+  // PNG i as stored or lodepng's stream framed (deflate's fallback included); not counted.
+  bool emit(size_t i, ByteWriter out);
   void note_peak(const uint8_t* top);
 
   uint8_t* base_ = nullptr;  // the arena, 8-aligned

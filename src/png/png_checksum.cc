@@ -1,26 +1,19 @@
 // tinytb: CRC-32 and Adler-32 for PNG (contracts in png_checksum.h).
 #include "png/png_checksum.h"
 
+#include "tinytb/config.h"
+
 namespace tinytb {
 namespace detail {
 namespace {
 
 // t[0] is the classic byte-at-a-time table; t[k][i] is the CRC of byte i followed by k
 // zero bytes, so kSlices bytes can be folded in with kSlices independent look-ups.
-// Eight slices (8 KiB of tables) on hosts, where the CRC runs over every PNG of a log
-// and the tables sit in cache; four (4 KiB of flash) on Cortex-M. The same switch picks
-// Adler-32's form: sixteen-byte weighted sums on hosts, the plain chain on Cortex-M
-// (measured under QEMU: the weighted form costs a Cortex-M4 about 4% more instructions).
-#ifndef TINYTB_CRC32_SLICES
-#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
-#define TINYTB_CRC32_SLICES 4
-#else
-#define TINYTB_CRC32_SLICES 8
-#endif
-#endif
-#if TINYTB_CRC32_SLICES != 4 && TINYTB_CRC32_SLICES != 8
-#error "TINYTB_CRC32_SLICES must be 4 or 8"
-#endif
+// TINYTB_CRC32_SLICES (tinytb/config.h) sets kSlices: eight (8 KiB of tables) on hosts,
+// where the CRC runs over every PNG of a log and the tables sit in cache; four (4 KiB of
+// flash) on Cortex-M. The same switch picks Adler-32's form: sixteen-byte weighted sums
+// on hosts, the plain chain on Cortex-M (measured under QEMU: the weighted form costs a
+// Cortex-M4 about 4% more instructions).
 constexpr int kSlices = TINYTB_CRC32_SLICES;
 struct Crc32Tables {
   uint32_t t[kSlices][256];

@@ -10,9 +10,9 @@
 // and any split of the input gives the same result. n == 0 returns the value unchanged
 // (p may then be null). Pure functions: no state, no heap, safe from any thread.
 //
-// Cost: the CRC reads 4 bytes a step through four 1 KiB tables (4 KiB of flash, built at
-// compile time); the Adler sums reduce modulo 65521 once per 5552 bytes, the most that
-// cannot overflow 32 bits.
+// Cost: the CRC reads TINYTB_CRC32_SLICES bytes a step (tinytb/config.h: 4 on Cortex-M,
+// 8 elsewhere) through as many 1 KiB tables, built at compile time; the Adler sums reduce
+// modulo 65521 once per 5552 bytes, the most that cannot overflow 32 bits.
 #ifndef TINYTB_SRC_PNG_CHECKSUM_H_
 #define TINYTB_SRC_PNG_CHECKSUM_H_
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "png/png_checksum.h"
+#include "png/png_framing.h"
 
 // The helpers that run once per byte or per symbol. -Os (the Cortex-M builds) would keep
 // them out of line, and there a call costs more than their bodies.
@@ -377,8 +378,15 @@ struct ClSymbols {
   size_t count;
 };
 
+// The code lengths of both alphabets as code-length symbols (RFC 1951 3.2.7): 16 repeats
+// the previous length 3-6 times, 17 and 18 give 3-10 and 11-138 zeros; counted in freq.
 void run_length(const uint8_t* lens, size_t n, ClSymbols* cl, uint16_t* freq) {
   cl->count = 0;
+  auto add = [&](uint8_t sym, size_t extra) {
+    cl->sym[cl->count] = sym;
+    cl->extra[cl->count++] = static_cast<uint8_t>(extra);
+    ++freq[sym];
+  };
   size_t i = 0;
   while (i < n) {
     const uint8_t v = lens[i];
@@ -388,36 +396,23 @@ void run_length(const uint8_t* lens, size_t n, ClSymbols* cl, uint16_t* freq) {
     if (v == 0) {
       while (left >= 11) {
         const size_t t = left < 138 ? left : 138;
-        cl->sym[cl->count] = 18;
-        cl->extra[cl->count++] = static_cast<uint8_t>(t - 11);
-        ++freq[18];
+        add(18, t - 11);
         left -= t;
       }
       if (left >= 3) {
-        cl->sym[cl->count] = 17;
-        cl->extra[cl->count++] = static_cast<uint8_t>(left - 3);
-        ++freq[17];
+        add(17, left - 3);
         left = 0;
       }
     } else {
-      cl->sym[cl->count] = v;
-      cl->extra[cl->count++] = 0;
-      ++freq[v];
+      add(v, 0);
       --left;
       while (left >= 3) {
         const size_t t = left < 6 ? left : 6;
-        cl->sym[cl->count] = 16;
-        cl->extra[cl->count++] = static_cast<uint8_t>(t - 3);
-        ++freq[16];
+        add(16, t - 3);
         left -= t;
       }
     }
-    while (left > 0) {
-      cl->sym[cl->count] = v;
-      cl->extra[cl->count++] = 0;
-      ++freq[v];
-      --left;
-    }
+    for (; left > 0; --left) add(v, 0);
     i += r;
   }
 }
@@ -469,8 +464,8 @@ void emit_block(DeflateState* s, bool final) {
   if (stored_cost <= cost) {
     put_bits(&w, final ? 1u : 0u, 3);
     align_bits(&w);
-    const uint8_t head[4] = {static_cast<uint8_t>(bytes), static_cast<uint8_t>(bytes >> 8),
-                             static_cast<uint8_t>(~bytes), static_cast<uint8_t>(~bytes >> 8)};
+    uint8_t head[4];
+    put_stored_length(head, bytes);
     put_bytes(&w, head, 4);
     put_bytes(&w, s->buf + start, bytes);
   } else if (w.overflow || (w.capacity - w.size) * 8 < w.count + cost) {
@@ -535,14 +530,7 @@ void make_room(DeflateState* s) {
   s->end = s->pos = s->block_start = 1;
 }
 
-// ---- PNG ----------------------------------------------------------------------------------------
-
-void put_be32(uint8_t* o, uint32_t v) {
-  o[0] = static_cast<uint8_t>(v >> 24);
-  o[1] = static_cast<uint8_t>(v >> 16);
-  o[2] = static_cast<uint8_t>(v >> 8);
-  o[3] = static_cast<uint8_t>(v);
-}
+// ---- PNG row filters (PNG 9.2) ----------------------------------------------------------------
 
 // Paeth's predictor (PNG 9.4), without branches so that it vectorizes. With p = a + b - c:
 // |p - a| = |b - c|, |p - b| = |a - c|, |p - c| = |(b - c) + (a - c)|.
@@ -636,9 +624,9 @@ TINYTB_PER_BYTE void cost_chunk(const uint8_t* TINYTB_RESTRICT x, const uint8_t*
   sums[4] = static_cast<uint32_t>(s4);
 }
 
-// Sums of |filtered byte| of one row for each filter type in `mask` (bit t = type t),
-// in one pass; `prev` is null for the first row (zeros above).
-void row_costs(const uint8_t* row, const uint8_t* prev, size_t n, size_t bpp, unsigned mask, uint32_t* cost) {
+// Sums of |filtered byte| of one row for the five filter types, in one pass; `prev` is
+// null for the first row (zeros above: Up is None there, and Paeth is Sub).
+void row_costs(const uint8_t* row, const uint8_t* prev, size_t n, size_t bpp, uint32_t* cost) {
   uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0;
   if (prev == nullptr) {
     for (size_t i = 0; i < n; ++i) {
@@ -649,7 +637,7 @@ void row_costs(const uint8_t* row, const uint8_t* prev, size_t n, size_t bpp, un
     }
     s2 = s0;
     s4 = s1;
-  } else if (mask == 0x1F) {
+  } else {
     for (size_t i = 0; i < bpp; ++i) {
       const int x = row[i], b = prev[i];
       s0 += magnitude(x);
@@ -676,17 +664,12 @@ void row_costs(const uint8_t* row, const uint8_t* prev, size_t n, size_t bpp, un
       s3 += magnitude(x - ((a + b) >> 1));
       s4 += magnitude(x - paeth(a, b, c));
     }
-  } else {  // Up and Paeth
-    for (size_t i = 0; i < bpp; ++i) s2 += magnitude(row[i] - prev[i]);
-    s4 = s2;
-    for (size_t i = bpp; i < n; ++i) {
-      const int x = row[i], a = row[i - bpp], b = prev[i], c = prev[i - bpp];
-      s2 += magnitude(x - b);
-      s4 += magnitude(x - paeth(a, b, c));
-    }
   }
-  const uint32_t all[5] = {s0, s1, s2, s3, s4};
-  for (unsigned t = 0; t < 5; ++t) cost[t] = (mask >> t) & 1u ? all[t] : UINT32_MAX;
+  cost[0] = s0;
+  cost[1] = s1;
+  cost[2] = s2;
+  cost[3] = s3;
+  cost[4] = s4;
 }
 
 // Bytes i0..i1 of the row under filter `type` (PNG 9.2), into dst; `prev` null for the
@@ -727,13 +710,13 @@ void apply_type(int type, const uint8_t* row, const uint8_t* prev, size_t i0, si
   }
 }
 
-// The filter for a row: the smallest sum of absolute (signed) filtered bytes, over all
-// five types (default) or over Up and Paeth (fast); the first row picks None, Sub or Average.
+// The filter for a row. kFast: Paeth, or Sub on the first row (nothing above). kDefault:
+// the least sum of absolute (signed) filtered bytes; a tie goes to the lower type, so the
+// first row, where Up and Paeth repeat None and Sub, picks None, Sub or Average.
 int choose_filter(DeflateLevel level, const uint8_t* row, const uint8_t* prev, size_t n, size_t bpp) {
-  if (level == DeflateLevel::kFast) return prev == nullptr ? 1 : 4;  // Paeth; Sub on the first row (nothing above)
+  if (level == DeflateLevel::kFast) return prev == nullptr ? 1 : 4;
   uint32_t cost[5];
-  const unsigned mask = prev == nullptr ? 0x0Bu : (level == DeflateLevel::kFast ? 0x14u : 0x1Fu);
-  row_costs(row, prev, n, bpp, mask, cost);
+  row_costs(row, prev, n, bpp, cost);
   int best = 0;
   for (int t = 1; t < 5; ++t) {
     if (cost[t] < cost[best]) best = t;
@@ -741,11 +724,13 @@ int choose_filter(DeflateLevel level, const uint8_t* row, const uint8_t* prev, s
   return best;
 }
 
-constexpr uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
-constexpr size_t kHeadBytes = 8 + 25 + 8 + 2;  // signature, IHDR, IDAT length and type, zlib header
-constexpr size_t kTailBytes = 4 + 4 + 12;      // Adler-32, IDAT CRC, IEND
-
 }  // namespace
+
+void png_filter_row(const uint8_t* row, const uint8_t* prev, size_t n, size_t bpp, uint8_t* out) {
+  const int type = choose_filter(DeflateLevel::kDefault, row, prev, n, bpp);
+  out[0] = static_cast<uint8_t>(type);
+  apply_type(type, row, prev, 0, n, bpp, out + 1);
+}
 
 Status png_deflate_begin(DeflateState* s, uint32_t width, uint32_t height, uint8_t channels, DeflateLevel level,
                          uint8_t* out, size_t capacity) {
@@ -755,15 +740,15 @@ Status png_deflate_begin(DeflateState* s, uint32_t width, uint32_t height, uint8
       (channels != 1 && channels != 3 && channels != 4)) {
     return Status::kInvalidArgument;
   }
-  if (capacity < kHeadBytes + kTailBytes) return Status::kTooLarge;  // the stream itself is checked as it grows
+  if (capacity < kPngFramingBytes) return Status::kTooLarge;  // the stream itself is checked as it grows
   // Fresh state (the buffer needs no clearing, the counts do).
   memset(s->lit_freq, 0, sizeof(s->lit_freq));
   memset(s->dist_freq, 0, sizeof(s->dist_freq));
   memset(s->key, 0, sizeof(s->key));
   s->end = s->pos = s->block_start = s->matches = s->run = 0;
   s->w = BitWriter{};
-  s->w.out = out + kHeadBytes;
-  s->w.capacity = capacity - kHeadBytes - kTailBytes;
+  s->w.out = out + kPngHeadBytes;
+  s->w.capacity = capacity - kPngFramingBytes;
   s->level = level;
   s->png = out;
   s->png_capacity = capacity;
@@ -813,28 +798,9 @@ Status png_deflate_end(DeflateState* s, size_t* size) {
   if (s->w.overflow) return Status::kTooLarge;
 
   // The stream's length is known now: the framing around it is filled in.
-  const size_t zlib_bytes = 2 + s->w.size + 4;
-  uint8_t* o = out;
-  memcpy(o, kSignature, 8);
-  put_be32(o + 8, 13);
-  memcpy(o + 12, "IHDR", 4);
-  put_be32(o + 16, s->width);
-  put_be32(o + 20, s->height);
-  o[24] = 8;
-  o[25] = s->channels == 1 ? 0 : (s->channels == 3 ? 2 : 6);
-  o[26] = o[27] = o[28] = 0;
-  put_be32(o + 29, crc32_update(kCrc32Init, o + 12, 17));
-  put_be32(o + 33, static_cast<uint32_t>(zlib_bytes));
-  memcpy(o + 37, "IDAT", 4);
-  o[41] = 0x78;  // deflate, 32 KiB window declared (ours uses 2 KiB of it), no dictionary
-  o[42] = 0x01;
-  uint8_t* t = out + kHeadBytes + s->w.size;
-  put_be32(t, s->adler);
-  put_be32(t + 4, crc32_update(kCrc32Init, o + 37, 4 + zlib_bytes));
-  put_be32(t + 8, 0);
-  memcpy(t + 12, "IEND", 4);
-  put_be32(t + 16, crc32_update(kCrc32Init, t + 12, 4));
-  *size = kHeadBytes + s->w.size + kTailBytes;
+  const uint32_t crc = png_head(out, s->width, s->height, s->channels, s->w.size);
+  png_tail(out + kPngHeadBytes + s->w.size, s->adler, crc32_update(crc, out + kPngHeadBytes, s->w.size));
+  *size = kPngHeadBytes + s->w.size + kPngTailBytes;
   return Status::kOk;
 }
 

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "png/png_framing.h"
 #include "tinytb/config.h"
 #include "tinytb/status.h"
 
@@ -74,13 +75,19 @@ struct DeflateState {
 // The most bytes png_deflate_encode() writes for w x h with `channels`, whatever the
 // pixels: the filtered image (h rows of 1 + w * channels) plus at most 6 bytes a block
 // (a block is stored when coding would not shrink it: 3 header bits, up to 7 bits of
-// alignment, 4 length bytes), plus the PNG framing (63 bytes). Blocks end when the
-// buffer fills or when kDeflateMaxMatches runs (4 bytes or more each) wait.
+// alignment, 4 length bytes), plus the PNG framing (kPngFramingBytes). Blocks end when
+// the buffer fills or when kDeflateMaxMatches runs (4 bytes or more each) wait.
 constexpr size_t png_deflate_max_bytes(size_t width, size_t height, size_t channels) {
-  return 63 + height * (1 + width * channels) +
+  return kPngFramingBytes + height * (1 + width * channels) +
          6 * (height * (1 + width * channels) / (kDeflateBuffer - 1) +
               height * (1 + width * channels) / (4 * kDeflateMaxMatches) + 2);
 }
+
+// One row PNG-filtered as DeflateLevel::kDefault chooses (the least sum of absolute
+// filtered bytes): out[0] gets the filter type, out[1, 1 + n) the filtered bytes. `row`
+// holds n bytes of pixels `bpp` bytes each; `prev` is the row above, null for the first.
+// For encoders that filter a whole image before deflating it (lodepng's).
+void png_filter_row(const uint8_t* row, const uint8_t* prev, size_t n, size_t bpp, uint8_t* out);
 
 // Row by row, for frames that are converted (or produced) a row at a time: begin(), then
 // row() `height` times, then end(). Each row is width * channels bytes; `prev` is the

@@ -40,7 +40,7 @@ std::vector<uint8_t> read_file(const std::string& path) {
 }
 
 std::string test_jpeg_path() {
-  const std::string here = __FILE__;  // tests/summary/image_log_test.cc
+  const std::string here = __FILE__;  // tests/summary/image_summary_test.cc
   return here.substr(0, here.rfind("/summary/")) + "/tensorboard/data/gradient_48x32.jpg";
 }
 
@@ -249,11 +249,11 @@ TEST(ImageLogQueue, EveryFormatEveryModeThroughAFullQueue) {
     views.push_back(ImageView::frame(f, bytes.data() + (h - 1) * size_t{w} * 4, w, h,
                                      -static_cast<int32_t>(w * 4)));  // bottom-up, padded
   }
-  views.push_back(ImageView::tensor(bytes.data(), h, w, 3));
-  views.push_back(ImageView::tensor(bytes.data(), h, w, 4, tinytb::TensorLayout::kChw));
-  views.push_back(ImageView::tensor(reinterpret_cast<const int8_t*>(bytes.data()), h, w, 1,
+  views.push_back(ImageView::tensor(bytes.data(), w, h, 3));
+  views.push_back(ImageView::tensor(bytes.data(), w, h, 4, tinytb::TensorLayout::kChw));
+  views.push_back(ImageView::tensor(reinterpret_cast<const int8_t*>(bytes.data()), w, h, 1,
                                     tinytb::Quantization{0.02f, 3}, tinytb::ValueRange::min_max()));
-  views.push_back(ImageView::tensor(f32.data(), h, w, 3));
+  views.push_back(ImageView::tensor(f32.data(), w, h, 3));
   std::vector<std::unique_ptr<Encoder>> encoders;
   for (PngMode mode : kAllModes) encoders.push_back(std::make_unique<Encoder>(w, h, 4, mode));
   std::vector<std::pair<ImageView, size_t>> logged;  // view, mode index
