@@ -16,6 +16,7 @@
 #include "tinytb/format/record.h"
 #include "tinytb/writer/sink.h"
 #include "tinytb/summary/sizing.h"
+#include "tinytb/summary/top_k.h"
 #include "tinytb/status.h"
 #include "tinytb/values.h"
 

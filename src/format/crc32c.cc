@@ -1,9 +1,9 @@
 // tinytb: CRC-32C (Castagnoli, reflected), table driven.
 //
-// Two forms, chosen at compile time by TINYTB_CRC32C_SLICES:
+// Two forms, chosen at compile time by TINYTB_CRC32C_SLICES (tinytb/config.h):
 //   1  one 256-entry table (1 KiB of flash), one lookup per byte. The default on
-//      Cortex-M (M-profile Arm), where flash is scarce and the checksum is a small part
-//      of a record's cost next to encoding.
+//      Cortex-M, where flash is scarce and the checksum is a small part of a record's
+//      cost next to encoding.
 //   8  "slicing by 8": eight tables (8 KiB), eight bytes per step with eight independent
 //      lookups, so the loop is no longer one long chain of dependent loads. The default
 //      everywhere else (Linux boards, hosts): about 4-5x faster on x86-64, where the
@@ -14,17 +14,7 @@
 // The tables are computed by the compiler and land in .rodata.
 #include "tinytb/format/crc32c.h"
 
-#ifndef TINYTB_CRC32C_SLICES
-#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
-#define TINYTB_CRC32C_SLICES 1
-#else
-#define TINYTB_CRC32C_SLICES 8
-#endif
-#endif
-
-#if TINYTB_CRC32C_SLICES != 1 && TINYTB_CRC32C_SLICES != 8
-#error "TINYTB_CRC32C_SLICES must be 1 or 8"
-#endif
+#include "tinytb/config.h"
 
 namespace tinytb {
 namespace {

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "summary/summary.h"
+#include "format/summary_value.h"
 
 namespace tinytb {
 namespace detail {

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "base/decimal.h"
+
 namespace tinytb {
 namespace detail {
 
@@ -100,15 +102,11 @@ bool append_text(char* out, size_t capacity, size_t* pos, const char* text) {
 }
 
 bool append_decimal(char* out, size_t capacity, size_t* pos, uint64_t value, int min_digits) {
-  char digits[20];
-  int count = 0;
-  do {
-    digits[count++] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value != 0);
-  while (count < min_digits && count < 20) digits[count++] = '0';
-  if (*pos + static_cast<size_t>(count) + 1 > capacity) return false;
-  for (int i = count - 1; i >= 0; --i) out[(*pos)++] = digits[i];
+  char digits[kMaxDecimalDigits];
+  const size_t count = format_decimal(value, digits, min_digits > 0 ? static_cast<size_t>(min_digits) : 1);
+  if (*pos + count + 1 > capacity) return false;
+  memcpy(out + *pos, digits, count);
+  *pos += count;
   out[*pos] = '\0';
   return true;
 }

@@ -1,19 +1,12 @@
 // tinytb: number text, layout arithmetic shared by the charts.
 #include "render_internal.h"
 
+#include "base/decimal.h"
+
 namespace tinytb {
 namespace render {
 
-void format_uint(uint64_t v, char* out) {
-  char digits[21];
-  size_t n = 0;
-  do {
-    digits[n++] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  while (n > 0) *out++ = digits[--n];
-  *out = '\0';
-}
+void format_uint(uint64_t v, char* out) { out[detail::format_decimal(v, out)] = '\0'; }
 
 void format_ratio2(uint64_t numerator, uint64_t denominator, char* out) {
   // Hundredths, rounded half up: (200 n + d) / (2 d). Inputs are uint32 counts at most,

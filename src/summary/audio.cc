@@ -1,13 +1,11 @@
 // tinytb: audio clips as 16-bit PCM WAV, streamed into the queue while the event is
-// encoded, and writer.audio().
+// encoded.
 #include <math.h>
 #include <string.h>
 
 #include "format/names.h"
 #include "summary/summary.h"
 #include "tinytb/summary/audio.h"
-#include "tinytb/writer/event_writer.h"
-#include "writer/writer_summary.h"
 
 namespace tinytb {
 namespace {
@@ -15,13 +13,7 @@ namespace {
 // Samples converted per step on the stack: 128 bytes.
 constexpr size_t kChunkSamples = 64;
 
-// What the string producers need while the event is encoded (lives on log_audio's stack).
-struct AudioSource {
-  const AudioClip* clips;
-  uint32_t sample_rate;
-  uint16_t channels;
-  bool labelled;  // string_val is clip, label, clip, label, ... ([k, 2])
-};
+using detail::AudioSource;
 
 void put_u16(uint8_t* p, uint32_t v) {
   p[0] = static_cast<uint8_t>(v);
@@ -98,63 +90,46 @@ detail::Blob audio_string_at(const void* context, size_t index) {
   return blob;
 }
 
-// The summary layer's form: DT_STRING [k] or [k, 2], plugin "audio" with encoding WAV,
-// data class BLOB_SEQUENCE.
-void make_audio(const AudioSource* source, size_t count, detail::SummarySpec* spec) {
-  spec->plugin_name = "audio";
-  spec->data_class = detail::DataClass::kBlobSequence;
-  spec->plugin_content = kAudioPluginContent;
-  spec->plugin_content_size = sizeof(kAudioPluginContent);
-  spec->tensor = detail::TensorSpec{};
-  spec->tensor.dtype = detail::DType::kString;
-  spec->tensor.rank = source->labelled ? 2 : 1;
-  spec->tensor.dims[0] = static_cast<int64_t>(count);
-  spec->tensor.dims[1] = 2;
-  spec->tensor.strings.count = source->labelled ? 2 * count : count;
-  spec->tensor.strings.context = source;
-  spec->tensor.strings.at = audio_string_at;
-}
-
 }  // namespace
 
-// ---- the writer ----------------------------------------------------------------------------
+// ---- the summary ----------------------------------------------------------------------------
 
-Status EventWriterBase::log_audio(detail::TagRef tag, int64_t step, const AudioClip* clips, size_t count,
-                                  uint32_t sample_rate, uint16_t channels) {
+Status detail::make_audio(const AudioClip* clips, size_t count, uint32_t sample_rate, uint16_t channels,
+                          size_t max_bytes, AudioSource* source, SummarySpec* spec) {
   if (clips == nullptr || count == 0 || sample_rate == 0 || (channels != 1 && channels != 2)) {
     return Status::kInvalidArgument;
   }
   if (sample_rate > UINT32_MAX / (2u * channels)) return Status::kInvalidArgument;  // bytes/s must fit the header
-  if (count > queue_cap_ / kWavHeaderBytes) return Status::kTooLarge;
+  if (count > max_bytes / kWavHeaderBytes) return Status::kTooLarge;
   // A WAV file's sizes are 32-bit: data + 36 must fit, and so must the 44-byte whole.
   const size_t max_frames = (UINT32_MAX - kWavHeaderBytes) / (2u * channels);
   bool labelled = false;
   for (size_t i = 0; i < count; ++i) {
     const AudioClip& clip = clips[i];
     if ((clip.pcm16 == nullptr) == (clip.pcm_float == nullptr) || clip.frames == 0) return Status::kInvalidArgument;
-    if (clip.frames > max_frames || wav_bytes(clip.frames, channels) > queue_cap_) return Status::kTooLarge;
+    if (clip.frames > max_frames || wav_bytes(clip.frames, channels) > max_bytes) return Status::kTooLarge;
     if (clip.label != nullptr) {
-      const size_t n = detail::bounded_length(clip.label, queue_cap_);
-      if (n > queue_cap_) return Status::kTooLarge;
-      if (!detail::is_utf8(clip.label, n)) return Status::kInvalidArgument;
+      const size_t n = bounded_length(clip.label, max_bytes);
+      if (n > max_bytes) return Status::kTooLarge;
+      if (!is_utf8(clip.label, n)) return Status::kInvalidArgument;
       labelled = true;
     }
   }
-  const AudioSource source{clips, sample_rate, channels, labelled};
-  Summary summary;
-  make_audio(&source, count, &summary.spec);
-  return log_summary(tag, step, summary);
-}
+  *source = AudioSource{clips, sample_rate, channels, labelled};
 
-Status EventWriterBase::audio(const char* tag, int64_t step, const AudioClip* clips, size_t count,
-                              uint32_t sample_rate, uint16_t channels) {
-  return log_audio(detail::TagRef{nullptr, tag}, step, clips, count, sample_rate, channels);
-}
-
-Status Scope::audio(const char* name, int64_t step, const AudioClip* clips, size_t count, uint32_t sample_rate,
-                    uint16_t channels) {
-  if (status_ != Status::kOk) return status_;
-  return writer_->log_audio(ref(name), step, clips, count, sample_rate, channels);
+  spec->plugin_name = "audio";
+  spec->data_class = DataClass::kBlobSequence;
+  spec->plugin_content = kAudioPluginContent;
+  spec->plugin_content_size = sizeof(kAudioPluginContent);
+  spec->tensor = TensorSpec{};
+  spec->tensor.dtype = DType::kString;
+  spec->tensor.rank = labelled ? 2 : 1;
+  spec->tensor.dims[0] = static_cast<int64_t>(count);
+  spec->tensor.dims[1] = 2;
+  spec->tensor.strings.count = labelled ? 2 * count : count;
+  spec->tensor.strings.context = source;
+  spec->tensor.strings.at = audio_string_at;
+  return Status::kOk;
 }
 
 }  // namespace tinytb

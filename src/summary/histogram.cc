@@ -1,4 +1,4 @@
-// tinytb: histograms: bucketing on the device, the TF2 tensor form, writer.histogram().
+// tinytb: histograms: bucketing on the device, and the TF2 tensor form.
 #include "tinytb/summary/histogram.h"
 
 #include <float.h>
@@ -7,8 +7,6 @@
 
 #include "summary/real_values.h"
 #include "summary/summary.h"
-#include "tinytb/writer/event_writer.h"
-#include "writer/writer_summary.h"
 
 namespace tinytb {
 namespace {
@@ -429,8 +427,11 @@ bool produce_rows(const void* context, size_t, detail::ByteOut* out) {
   return true;
 }
 
-// The summary layer's form: DT_DOUBLE [k, 3], plugin "histograms", data class TENSOR.
-void make_histogram(const HistogramBase& h, detail::SummarySpec* spec) {
+}  // namespace
+
+// ---- the summary ---------------------------------------------------------------------------
+
+void detail::make_histogram(const HistogramBase& h, detail::SummarySpec* spec) {
   spec->plugin_name = "histograms";
   spec->data_class = detail::DataClass::kTensor;
   spec->tensor = detail::TensorSpec{};
@@ -441,25 +442,6 @@ void make_histogram(const HistogramBase& h, detail::SummarySpec* spec) {
   spec->tensor.content.size = 24 * h.buckets();
   spec->tensor.content.produce = produce_rows;
   spec->tensor.content_context = &h;
-}
-
-}  // namespace
-
-// ---- the writer ---------------------------------------------------------------------------------------
-
-Status EventWriterBase::log_histogram(detail::TagRef tag, int64_t step, const HistogramBase& histogram) {
-  Summary summary;
-  make_histogram(histogram, &summary.spec);
-  return log_summary(tag, step, summary);
-}
-
-Status EventWriterBase::histogram(const char* tag, int64_t step, const HistogramBase& histogram) {
-  return log_histogram(detail::TagRef{nullptr, tag}, step, histogram);
-}
-
-Status Scope::histogram(const char* name, int64_t step, const HistogramBase& histogram) {
-  if (status_ != Status::kOk) return status_;
-  return writer_->log_histogram(ref(name), step, histogram);
 }
 
 }  // namespace tinytb

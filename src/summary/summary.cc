@@ -44,11 +44,5 @@ void make_text(const char* const* cells, size_t rows, size_t cols, uint8_t rank,
   spec->tensor.strings.at = c_string_at;
 }
 
-size_t total_string_bytes(const char* const* strings, size_t count) {
-  size_t total = 0;
-  for (size_t i = 0; i < count; ++i) total += strlen(strings[i]);
-  return total;
-}
-
 }  // namespace detail
 }  // namespace tinytb

@@ -1,74 +1,36 @@
-// tinytb (internal): the summary layer. A value becomes a Summary.Value in TF2 form:
-// a tensor (dtype, shape, contents) plus the plugin metadata TensorBoard dispatches
-// on. Pure data: nothing here encodes or writes; event.cc turns it into bytes.
+// tinytb (internal): the summary layer's builders. Each turns typed inputs (a float,
+// strings, a histogram, audio clips, a model's scores) into a detail::SummarySpec
+// (format/summary_value.h): the TF2 tensor plus the plugin metadata TensorBoard
+// dispatches on. Pure data: nothing here encodes or writes. The writer (src/writer/)
+// checks tag and step, then hands the spec to the event encoder.
+//
+// Ownership: a spec points into the inputs and into the state struct a builder fills
+// (AudioSource, TopK); the caller keeps all of them alive until the event is encoded.
+// Nothing is copied, nothing allocated.
 #ifndef TINYTB_SRC_SUMMARY_H_
 #define TINYTB_SRC_SUMMARY_H_
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tinytb/config.h"
+#include "format/summary_value.h"
+#include "tinytb/status.h"
+#include "tinytb/summary/audio.h"
+#include "tinytb/summary/histogram.h"
+#include "tinytb/summary/top_k.h"
+#include "tinytb/values.h"
 
 namespace tinytb {
 namespace detail {
 
-// The tensor element types we write (values are TensorFlow's DataType numbers).
-enum class DType : uint8_t { kFloat = 1, kDouble = 2, kString = 7 };
-
-// SummaryMetadata.data_class.
-enum class DataClass : uint8_t { kScalar = 1, kTensor = 2, kBlobSequence = 3 };
-
-// Where a produced blob's bytes go (the encoder's output stream). write() returns
-// false when the stream fails; stop producing then.
-class ByteOut {
- public:
-  explicit ByteOut(void* stream) : stream_(stream) {}
-  bool write(const uint8_t* data, size_t size);
-
- private:
-  void* stream_;
-};
-
-// One string_val entry: either `size` bytes at `data` (caller memory), or, when data
-// is null, `size` bytes that `produce` writes in pieces while the event is encoded
-// (WAV samples converted chunk by chunk, ...). produce() must write exactly `size`
-// bytes; it is called once per encoding, never during the sizing passes.
-struct Blob {
-  const uint8_t* data = nullptr;
-  size_t size = 0;
-  bool (*produce)(const void* context, size_t index, ByteOut* out) = nullptr;
-};
-
-// The strings of a DT_STRING tensor, produced on demand so nothing is copied.
-struct StringSource {
-  size_t count = 0;
-  const void* context = nullptr;
-  Blob (*at)(const void* context, size_t index) = nullptr;
-};
-
-struct TensorSpec {
-  DType dtype = DType::kFloat;
-  uint8_t rank = 0;
-  int64_t dims[TINYTB_MAX_RANK] = {};
-  const float* floats = nullptr;  // float_val (packed), `float_count` values
-  size_t float_count = 0;
-  StringSource strings;           // string_val
-  // tensor_content: raw little-endian values, row-major. Either content.size bytes at
-  // content.data, or produced while encoding by content.produce(content_context, 0, out).
-  Blob content;
-  const void* content_context = nullptr;
-};
-
-struct SummarySpec {
-  const char* tag = nullptr;  // not NUL-terminated necessarily; tag_len bytes
-  size_t tag_len = 0;
-  const char* plugin_name = nullptr;
-  DataClass data_class = DataClass::kScalar;
-  // PluginData.content (a serialized plugin proto, e.g. AudioPluginData); empty = version 0.
-  const uint8_t* plugin_content = nullptr;
-  size_t plugin_content_size = 0;
-  bool with_metadata = true;
-  TensorSpec tensor;
+// Work that must run once the record has room in the writer's queue and before it is
+// encoded: the writer calls place(context, payload, bytes) with `payload` where the
+// record's payload will start and `bytes` the largest payload the spec can make (as sized
+// with the blobs' at() answers at that time). A failure is returned as it is and nothing
+// is queued. Null place: nothing to do.
+struct PlaceHook {
+  Status (*place)(void* context, uint8_t* payload, size_t bytes) = nullptr;
+  void* context = nullptr;
 };
 
 // A scalar: DT_FLOAT rank 0, plugin "scalars", data class SCALAR. `value` must
@@ -80,8 +42,45 @@ void make_scalar(const float* value, SummarySpec* spec);
 // must outlive the spec.
 void make_text(const char* const* cells, size_t rows, size_t cols, uint8_t rank, SummarySpec* spec);
 
-// Total bytes of `count` NUL-terminated strings.
-size_t total_string_bytes(const char* const* strings, size_t count);
+// A histogram (tinytb/summary/histogram.h): DT_DOUBLE [buckets, 3] rows of (left edge,
+// right edge, count), produced while the event is encoded; plugin "histograms", data
+// class TENSOR. `histogram` is only read, and must outlive the spec.
+void make_histogram(const HistogramBase& histogram, SummarySpec* spec);
+
+// What the WAV producers read while the event is encoded; make_audio() fills it.
+struct AudioSource {
+  const AudioClip* clips = nullptr;
+  uint32_t sample_rate = 0;
+  uint16_t channels = 0;
+  bool labelled = false;  // string_val is clip, label, clip, label, ... ([k, 2])
+};
+
+// `count` clips (tinytb/summary/audio.h) as 16-bit PCM WAV files: DT_STRING [count], or
+// [count, 2] when any clip has a label; plugin "audio" with encoding WAV; data class
+// BLOB_SEQUENCE. The WAV bytes are produced while the event is encoded, never stored.
+// Checks the arguments as EventWriterBase::audio() documents them: kInvalidArgument, or
+// kTooLarge for a clip beyond a WAV file's 4 GiB or beyond `max_bytes` (the most one
+// record may take). On kOk `source` and `spec` are filled; `clips` and `source` must
+// outlive the spec. On an error neither is usable.
+Status make_audio(const AudioClip* clips, size_t count, uint32_t sample_rate, uint16_t channels, size_t max_bytes,
+                  AudioSource* source, SummarySpec* spec);
+
+// The ranking make_top_k() found, read while the event is encoded.
+struct TopK {
+  const Values* scores;
+  const char* const* labels;
+  size_t k;
+  size_t order[kMaxTopK];  // the classes shown, best first
+};
+
+// The `k` best of `scores` as the Markdown table EventWriterBase::text_top_k() documents:
+// DT_STRING rank 0, plugin "text", data class TENSOR, the string formatted while the
+// event is encoded. kInvalidArgument for bad scores, k = 0, k above scores.count or
+// kMaxTopK, a null or non-UTF-8 label or one with a line break among the k shown;
+// kTooLarge for a label above `max_bytes`. On kOk `top` and `spec` are filled; `scores`,
+// `labels` and `top` must outlive the spec.
+Status make_top_k(const Values& scores, const char* const* labels, size_t k, size_t max_bytes, TopK* top,
+                  SummarySpec* spec);
 
 }  // namespace detail
 }  // namespace tinytb

@@ -1,13 +1,12 @@
-// tinytb: writer.text_top_k(): a model's best classes as a text table, formatted here
-// without printf, cell by cell while the event is encoded.
+// tinytb: a model's best classes as a Markdown table (text_top_k()), formatted here without
+// printf while the event is encoded.
 #include <math.h>
 #include <string.h>
 
+#include "base/decimal.h"
 #include "format/names.h"
 #include "summary/real_values.h"
 #include "summary/summary.h"
-#include "tinytb/writer/event_writer.h"
-#include "writer/writer_summary.h"
 
 namespace tinytb {
 namespace {
@@ -15,17 +14,6 @@ namespace {
 constexpr size_t kCellChars = 32;  // the longest score or index text, and then some
 
 // ---- formatting ----------------------------------------------------------------------------
-
-size_t put_digits(uint64_t v, char* out) {  // decimal, no sign
-  char tmp[20];
-  size_t n = 0;
-  do {
-    tmp[n++] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  for (size_t i = 0; i < n; ++i) out[i] = tmp[n - 1 - i];
-  return n;
-}
 
 // Like printf("%.4f") for |v| < 1e14, digit for digit: v * 10^4 is exact in double for
 // every float32 and every 8- and 16-bit dequantised value (at most 24 + 17 + 10
@@ -45,7 +33,7 @@ size_t format_score(double v, char* out) {
   }
   if (a < 1e14) {
     const uint64_t units = static_cast<uint64_t>(rint(a * 10000.0));
-    n += put_digits(units / 10000, out + n);
+    n += detail::format_decimal(units / 10000, out + n);
     out[n++] = '.';
     const uint64_t frac = units % 10000;
     for (uint64_t div = 1000; div != 0; div /= 10) out[n++] = static_cast<char>('0' + frac / div % 10);
@@ -68,7 +56,7 @@ size_t format_score(double v, char* out) {
   for (uint64_t div = 1000; div != 0; div /= 10) out[n++] = static_cast<char>('0' + mantissa / div % 10);
   out[n++] = 'e';
   out[n++] = '+';
-  return n + put_digits(static_cast<uint64_t>(exponent), out + n);  // 14 and up: two digits or three
+  return n + detail::format_decimal(static_cast<uint64_t>(exponent), out + n);  // 14 and up: two digits or three
 }
 
 // ---- ranking ---------------------------------------------------------------------------------
@@ -79,12 +67,7 @@ bool ranks_before(double a, size_t ia, double b, size_t ib) {
   return a > b || (a == b && ia < ib);
 }
 
-struct TopK {
-  const Values* scores;
-  const char* const* labels;
-  size_t k;
-  size_t order[EventWriterBase::kMaxTopK];  // the classes shown, best first
-};
+using detail::TopK;
 
 // The next class after `prev` in rank order (or the best when there is none).
 size_t next_best(const Values& scores, bool first, size_t prev) {
@@ -102,75 +85,108 @@ size_t next_best(const Values& scores, bool first, size_t prev) {
   return best;
 }
 
-// Cells row-major: "class", "score", then label, score for each shown class.
-bool produce_cell(const void* context, size_t index, detail::ByteOut* out) {
-  const TopK& t = *static_cast<const TopK*>(context);
-  const size_t cls = t.order[index / 2 - 1];
-  char text[kCellChars];
-  const size_t n = index % 2 == 1 ? format_score(detail::real_at(*t.scores, cls), text) : put_digits(cls, text);
-  return out->write(reinterpret_cast<const uint8_t*>(text), n);
+// ---- the table ---------------------------------------------------------------------------------
+
+// TensorBoard's text plugin draws a rank-2 string tensor as a table without a header row
+// (its make_table() is called without headers) and renders every cell as Markdown on its
+// own; only a Markdown pipe table gets a header. So the table is one rank-0 string:
+//   | class | score |
+//   | --- | --- |
+//   | yes | 0.9570 |
+// It is written twice, the same way: once to count its bytes, once into the event.
+constexpr char kHeader[] = "| class | score |\n| --- | --- |\n";
+
+struct TableOut {
+  detail::ByteOut* out;  // null: count only
+  size_t size;
+  bool ok;
+  void put(const char* text, size_t n) {
+    size += n;
+    if (out != nullptr && ok && n > 0) ok = out->write(reinterpret_cast<const uint8_t*>(text), n);
+  }
+};
+
+// A label as literal cell text: the characters that would start Markdown markup in a
+// cell, or end the cell, get a backslash; HTML's '<' and '&' become entities (a label
+// "<b>" must not turn the row bold). Line breaks never get here (make_top_k refuses them).
+void put_label(const char* label, TableOut* t) {
+  const char* run = label;  // plain bytes go out in runs
+  for (const char* p = label; *p != '\0'; ++p) {
+    const char c = *p;
+    const char* escaped = c == '<' ? "&lt;" : c == '&' ? "&amp;" : nullptr;
+    const bool backslash = c == '\\' || c == '`' || c == '*' || c == '_' || c == '[' || c == ']' || c == '|';
+    if (escaped == nullptr && !backslash) continue;
+    t->put(run, static_cast<size_t>(p - run));
+    if (escaped != nullptr) {
+      t->put(escaped, strlen(escaped));
+    } else {
+      t->put("\\", 1);
+      t->put(p, 1);
+    }
+    run = p + 1;
+  }
+  t->put(run, strlen(run));
 }
 
-detail::Blob cell_at(const void* context, size_t index) {
-  const TopK& t = *static_cast<const TopK*>(context);
+void put_table(const TopK& top, TableOut* t) {
+  t->put(kHeader, sizeof(kHeader) - 1);
+  for (size_t r = 0; r < top.k; ++r) {
+    const size_t cls = top.order[r];
+    char text[kCellChars];
+    t->put("| ", 2);
+    if (top.labels != nullptr) {
+      put_label(top.labels[cls], t);
+    } else {
+      t->put(text, detail::format_decimal(cls, text));
+    }
+    t->put(" | ", 3);
+    t->put(text, format_score(detail::real_at(*top.scores, cls), text));
+    t->put(" |\n", 3);
+  }
+}
+
+bool produce_table(const void* context, size_t, detail::ByteOut* out) {
+  TableOut t{out, 0, true};
+  put_table(*static_cast<const TopK*>(context), &t);
+  return t.ok;
+}
+
+detail::Blob table_at(const void* context, size_t) {
+  TableOut t{nullptr, 0, true};
+  put_table(*static_cast<const TopK*>(context), &t);
   detail::Blob blob;
-  if (index < 2) {
-    const char* header = index == 0 ? "class" : "score";
-    blob.data = reinterpret_cast<const uint8_t*>(header);
-    blob.size = strlen(header);
-    return blob;
-  }
-  const size_t cls = t.order[index / 2 - 1];
-  if (index % 2 == 0 && t.labels != nullptr) {
-    blob.data = reinterpret_cast<const uint8_t*>(t.labels[cls]);
-    blob.size = strlen(t.labels[cls]);
-    return blob;
-  }
-  char text[kCellChars];  // formatted once for the size, again when produced
-  blob.size = index % 2 == 1 ? format_score(detail::real_at(*t.scores, cls), text) : put_digits(cls, text);
-  blob.produce = produce_cell;
+  blob.size = t.size;
+  blob.produce = produce_table;
   return blob;
 }
 
 }  // namespace
 
-// ---- the writer --------------------------------------------------------------------------------
+// ---- the summary -------------------------------------------------------------------------------
 
-Status EventWriterBase::log_top_k(detail::TagRef tag, int64_t step, const Values& scores, const char* const* labels,
-                                  size_t k) {
-  if (!detail::valid_values(scores) || k == 0 || k > scores.count || k > kMaxTopK) return Status::kInvalidArgument;
-  TopK top;
-  top.scores = &scores;
-  top.labels = labels;
-  top.k = k;
+Status detail::make_top_k(const Values& scores, const char* const* labels, size_t k, size_t max_bytes, TopK* top,
+                          SummarySpec* spec) {
+  if (!valid_values(scores) || k == 0 || k > scores.count || k > kMaxTopK) return Status::kInvalidArgument;
+  top->scores = &scores;
+  top->labels = labels;
+  top->k = k;
   for (size_t r = 0; r < k; ++r) {
-    top.order[r] = next_best(scores, r == 0, r == 0 ? 0 : top.order[r - 1]);
+    top->order[r] = next_best(scores, r == 0, r == 0 ? 0 : top->order[r - 1]);
     if (labels != nullptr) {
-      const char* label = labels[top.order[r]];
+      const char* label = labels[top->order[r]];
       if (label == nullptr) return Status::kInvalidArgument;
-      const size_t n = detail::bounded_length(label, queue_cap_);
-      if (n > queue_cap_) return Status::kTooLarge;
-      if (!detail::is_utf8(label, n)) return Status::kInvalidArgument;
+      const size_t n = bounded_length(label, max_bytes);
+      if (n > max_bytes) return Status::kTooLarge;
+      if (!is_utf8(label, n)) return Status::kInvalidArgument;
+      if (memchr(label, '\n', n) != nullptr || memchr(label, '\r', n) != nullptr) return Status::kInvalidArgument;
     }
   }
-  Summary summary;
-  detail::SummarySpec& spec = summary.spec;
-  // The same form as text_table(): DT_STRING [k + 1, 2], plugin "text", TENSOR.
+  // The same form as text(): DT_STRING rank 0, plugin "text", TENSOR.
   static const char* const kNoCells[1] = {""};
-  detail::make_text(kNoCells, k + 1, 2, 2, &spec);
-  spec.tensor.strings.context = &top;
-  spec.tensor.strings.at = cell_at;
-  return log_summary(tag, step, summary);
-}
-
-Status EventWriterBase::text_top_k(const char* tag, int64_t step, const Values& scores, const char* const* labels,
-                                   size_t k) {
-  return log_top_k(detail::TagRef{nullptr, tag}, step, scores, labels, k);
-}
-
-Status Scope::text_top_k(const char* name, int64_t step, const Values& scores, const char* const* labels, size_t k) {
-  if (status_ != Status::kOk) return status_;
-  return writer_->log_top_k(ref(name), step, scores, labels, k);
+  make_text(kNoCells, 1, 1, 0, spec);
+  spec->tensor.strings.context = top;
+  spec->tensor.strings.at = table_at;
+  return Status::kOk;
 }
 
 }  // namespace tinytb

@@ -51,7 +51,7 @@ bool valid_wall_seconds(double t) { return t > 0.0 && t < 1e12; }  // false for 
 // ---- construction and options ----------------------------------------------------------
 
 EventWriterBase::EventWriterBase(uint8_t* queue, size_t queue_bytes, TagSlot* slots, char* names, size_t max_tags,
-                                 size_t max_tag_len)
+                                 size_t max_tag_len, const char* /*config: only its link matters*/)
     : queue_(queue),
       queue_cap_(queue_bytes),
       slots_(slots),
@@ -356,8 +356,8 @@ Status EventWriterBase::log_summary(TagRef tag, int64_t step, Summary& summary) 
   s = make_room(payload + kRecordOverheadBytes);
   if (s != Status::kOk) return s;
   // Blobs produced before the record (compressed images) go into the room just made.
-  if (summary.place != nullptr) {
-    s = summary.place(summary.place_context, queue_ + queued_bytes_ + kRecordHeaderBytes, payload);
+  if (summary.place.place != nullptr) {
+    s = summary.place.place(summary.place.context, queue_ + queued_bytes_ + kRecordHeaderBytes, payload);
     if (s != Status::kOk) return s;
   }
   // While the file is abandoned, the queue will go to a new file: carry the metadata.

@@ -3,21 +3,14 @@
 
 #include <cstring>
 
+#include "base/bytes.h"
 #include "format/names.h"  // src/format/names.h: the core's UTF-8 rule
 
 namespace tinytb_tool {
 namespace {
 
-uint32_t le32(const uint8_t* p) {
-  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 | static_cast<uint32_t>(p[2]) << 16 |
-         static_cast<uint32_t>(p[3]) << 24;
-}
-
-uint64_t le64(const uint8_t* p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
-  return v;
-}
+using tinytb::detail::get_le32;
+using tinytb::detail::get_le64;
 
 // ---- protobuf wire format -----------------------------------------------------------------
 
@@ -45,13 +38,13 @@ class Cursor {
   }
   bool fixed64(uint64_t* out) {
     if (static_cast<size_t>(end_ - p_) < 8) return false;
-    *out = le64(p_);
+    *out = get_le64(p_);
     p_ += 8;
     return true;
   }
   bool fixed32(uint32_t* out) {
     if (static_cast<size_t>(end_ - p_) < 4) return false;
-    *out = le32(p_);
+    *out = get_le32(p_);
     p_ += 4;
     return true;
   }

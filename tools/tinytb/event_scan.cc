@@ -7,6 +7,7 @@
 #include <map>
 
 #include "event_parse.h"
+#include "base/bytes.h"
 #include "tinytb/format/crc32c.h"
 
 namespace tinytb_tool {
@@ -16,19 +17,11 @@ constexpr size_t kHeaderBytes = 12;    // u64 length + u32 masked CRC of it
 constexpr size_t kOverheadBytes = 16;  // header + u32 masked CRC of the payload
 constexpr size_t kChunkBytes = 1 << 20;
 
-uint32_t le32(const uint8_t* p) {
-  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 | static_cast<uint32_t>(p[2]) << 16 |
-         static_cast<uint32_t>(p[3]) << 24;
-}
-
-uint64_t le64(const uint8_t* p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
-  return v;
-}
+using tinytb::detail::get_le32;
+using tinytb::detail::get_le64;
 
 bool header_crc_ok(const uint8_t* header) {
-  return tinytb::mask_crc(tinytb::crc32c(header, 8)) == le32(header + 8);
+  return tinytb::mask_crc(tinytb::crc32c(header, 8)) == get_le32(header + 8);
 }
 
 // ---- reading ------------------------------------------------------------------------------------
@@ -230,7 +223,7 @@ void Scanner::find_records_after_damage() {
       return;
     }
     if (header_crc_ok(h)) {
-      const uint64_t length = le64(h);
+      const uint64_t length = get_le64(h);
       if (length <= size - o - kOverheadBytes) {
         if (length > budget) {
           r_.records_after_damage_known = false;
@@ -244,7 +237,7 @@ void Scanner::find_records_after_damage() {
           r_.records_after_damage_known = false;
           return;
         }
-        if (tinytb::mask_crc(crc) == le32(trailer)) {
+        if (tinytb::mask_crc(crc) == get_le32(trailer)) {
           if (r_.records_after_damage == 0) r_.first_record_after_damage = o;
           ++r_.records_after_damage;
           o += kOverheadBytes + length;
@@ -396,7 +389,7 @@ ScanResult Scanner::run() {
                                " bytes from there to the end)");
       break;
     }
-    const uint64_t length = le64(header);
+    const uint64_t length = get_le64(header);
     if (left < kOverheadBytes || length > left - kOverheadBytes) {
       r_.declared_record_bytes = length > UINT64_MAX - kOverheadBytes ? UINT64_MAX : length + kOverheadBytes;
       fail(Tail::kPartialRecord, "the record" + at_offset(pos) + " declares " + std::to_string(length) +
@@ -419,7 +412,7 @@ ScanResult Scanner::run() {
                !source_.read(pos + kHeaderBytes + length, trailer, 4)) {
       return read_failed(), r_;
     }
-    if (tinytb::mask_crc(crc) != le32(trailer)) {
+    if (tinytb::mask_crc(crc) != get_le32(trailer)) {
       classify_crc_failure(pos, true, record_end, Tail::kBadPayloadCrc,
                            "the payload CRC of the record" + at_offset(pos) + " (" +
                                std::to_string(r_.declared_record_bytes) + " bytes) does not match");

@@ -59,6 +59,47 @@ const char kExitCodesHelp[] =
     "exit status: 0 clean, 1 torn (repairable), 2 corrupt, 64 usage error, 66 missing input,\n"
     "             73 pull conflict, 74 I/O error; the first of 74, 66, 73, 2, 1, 0 that applies\n";
 
+// ---- command lines -------------------------------------------------------------------------
+
+// What an option handler of walk_args() answers, besides an exit code (>= 0) that ends the
+// command at once.
+constexpr int kOptionUsed = -1;     // the option alone
+constexpr int kOptionAndValue = -2; // the option and the word after it
+constexpr int kOptionUnknown = -3;  // not an option of this command, or its value is missing
+
+// The one way every command reads its words: operands (words not starting with '-', "-",
+// and everything after "--") go to `operands`; --help/-h prints the command's help; any
+// other word goes to `option(word, next)`, where `next` is the following word or null.
+// Returns kOptionUsed when the command should go on, else its exit code.
+template <typename OptionHandler>
+int walk_args(const std::vector<std::string>& args, const char* command, const char* help,
+              std::vector<std::string>* operands, OptionHandler option) {
+  bool options_done = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (options_done || a == "-" || a.empty() || a[0] != '-') {
+      operands->push_back(a);
+    } else if (a == "--") {
+      options_done = true;
+    } else if (a == "--help" || a == "-h") {
+      std::printf("%s%s", help, kExitCodesHelp);
+      return kExitClean;
+    } else {
+      const int r = option(a, i + 1 < args.size() ? &args[i + 1] : nullptr);
+      if (r == kOptionAndValue) {
+        ++i;
+      } else if (r == kOptionUnknown) {
+        error_line(std::string(command) + ": unknown option or missing value: " + a + " (see tinytb " + command +
+                   " --help)");
+        return kExitUsage;
+      } else if (r != kOptionUsed) {
+        return r;
+      }
+    }
+  }
+  return kOptionUsed;
+}
+
 // ---- finding event files --------------------------------------------------------------------
 
 struct Target {
@@ -230,25 +271,18 @@ int cmd_check(const std::vector<std::string>& args) {
   bool quiet = false;
   ScanOptions options;
   std::vector<std::string> paths;
-  bool options_done = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (options_done || a == "-" || a.empty() || a[0] != '-') {
-      paths.push_back(a);
-    } else if (a == "--") {
-      options_done = true;
-    } else if (a == "--help" || a == "-h") {
-      std::printf("%s%s", kCheckHelp, kExitCodesHelp);
-      return kExitClean;
-    } else if (a == "--quiet" || a == "-q") {
+  const int walked = walk_args(args, "check", kCheckHelp, &paths, [&](const std::string& a, const std::string* next) {
+    if (a == "--quiet" || a == "-q") {
       quiet = true;
-    } else if (a == "--max-record-mb" && i + 1 < args.size()) {
-      if (!parse_mb(args[++i].c_str(), &options)) return error_line("bad --max-record-mb"), kExitUsage;
-    } else {
-      error_line("check: unknown option or missing value: " + a + " (see tinytb check --help)");
-      return kExitUsage;
+      return kOptionUsed;
     }
-  }
+    if (a == "--max-record-mb" && next != nullptr) {
+      if (!parse_mb(next->c_str(), &options)) return error_line("bad --max-record-mb"), kExitUsage;
+      return kOptionAndValue;
+    }
+    return kOptionUnknown;
+  });
+  if (walked != kOptionUsed) return walked;
   if (paths.empty()) return error_line("check: no PATH (see tinytb check --help)"), kExitUsage;
   Outcome outcome;
   const std::vector<Target> targets = gather(paths, !quiet, &outcome);
@@ -312,24 +346,17 @@ bool cut_file(const std::string& path, const struct stat& scanned, const ScanRes
 int cmd_repair(const std::vector<std::string>& args) {
   bool dry_run = false, salvage = false;
   std::vector<std::string> paths;
-  bool options_done = false;
-  for (const std::string& a : args) {
-    if (options_done || a == "-" || a.empty() || a[0] != '-') {
-      paths.push_back(a);
-    } else if (a == "--") {
-      options_done = true;
-    } else if (a == "--help" || a == "-h") {
-      std::printf("%s%s", kRepairHelp, kExitCodesHelp);
-      return kExitClean;
-    } else if (a == "--dry-run" || a == "-n") {
+  const int walked = walk_args(args, "repair", kRepairHelp, &paths, [&](const std::string& a, const std::string*) {
+    if (a == "--dry-run" || a == "-n") {
       dry_run = true;
     } else if (a == "--salvage") {
       salvage = true;
     } else {
-      error_line("repair: unknown option " + a + " (see tinytb repair --help)");
-      return kExitUsage;
+      return kOptionUnknown;
     }
-  }
+    return kOptionUsed;
+  });
+  if (walked != kOptionUsed) return walked;
   if (paths.empty()) return error_line("repair: no PATH (see tinytb repair --help)"), kExitUsage;
   Outcome outcome;
   const std::vector<Target> targets = gather(paths, false, &outcome);
@@ -770,26 +797,19 @@ int cmd_pull(const std::vector<std::string>& args) {
   std::string host = "sdcard";
   bool dry_run = false;
   std::vector<std::string> positional;
-  bool options_done = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (options_done || a == "-" || a.empty() || a[0] != '-') {
-      positional.push_back(a);
-    } else if (a == "--") {
-      options_done = true;
-    } else if (a == "--help" || a == "-h") {
-      std::printf("%s%s", kPullHelp, kExitCodesHelp);
-      return kExitClean;
-    } else if (a == "--dry-run" || a == "-n") {
+  const int walked = walk_args(args, "pull", kPullHelp, &positional, [&](const std::string& a, const std::string* next) {
+    if (a == "--dry-run" || a == "-n") {
       dry_run = true;
-    } else if (a == "--host" && i + 1 < args.size()) {
-      host = args[++i];
-      if (!is_valid_host(host)) return error_line("pull: --host must be 1-64 of [A-Za-z0-9_-]"), kExitUsage;
-    } else {
-      error_line("pull: unknown option or missing value: " + a + " (see tinytb pull --help)");
-      return kExitUsage;
+      return kOptionUsed;
     }
-  }
+    if (a == "--host" && next != nullptr) {
+      host = *next;
+      if (!is_valid_host(host)) return error_line("pull: --host must be 1-64 of [A-Za-z0-9_-]"), kExitUsage;
+      return kOptionAndValue;
+    }
+    return kOptionUnknown;
+  });
+  if (walked != kOptionUsed) return walked;
   if (positional.size() != 2) return error_line("pull: needs SRC and DST (see tinytb pull --help)"), kExitUsage;
   Puller puller(positional[0], positional[1], host, dry_run, ::isatty(STDOUT_FILENO) == 1);
   return puller.run();

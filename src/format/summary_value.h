@@ -1,0 +1,81 @@
+// tinytb (internal): one Summary.Value as the event encoder sees it: a tensor (dtype,
+// shape, contents) plus the plugin metadata TensorBoard dispatches on. Pure data that
+// points into caller memory; event.cc turns it into bytes, src/summary/ fills it from
+// typed inputs (scalars, text, histograms, audio, images).
+//
+// Lifetime: a spec and everything it points to (tag, strings, contexts) must stay valid
+// until the event that carries it has been encoded; nothing here is copied.
+#ifndef TINYTB_SRC_FORMAT_SUMMARY_VALUE_H_
+#define TINYTB_SRC_FORMAT_SUMMARY_VALUE_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tinytb/config.h"
+
+namespace tinytb {
+namespace detail {
+
+// The tensor element types we write (values are TensorFlow's DataType numbers).
+enum class DType : uint8_t { kFloat = 1, kDouble = 2, kString = 7 };
+
+// SummaryMetadata.data_class.
+enum class DataClass : uint8_t { kScalar = 1, kTensor = 2, kBlobSequence = 3 };
+
+// Where a produced blob's bytes go (the encoder's output stream). write() returns
+// false when the stream fails; stop producing then.
+class ByteOut {
+ public:
+  explicit ByteOut(void* stream) : stream_(stream) {}
+  bool write(const uint8_t* data, size_t size);
+
+ private:
+  void* stream_;
+};
+
+// One string_val entry: either `size` bytes at `data` (caller memory), or, when data
+// is null, `size` bytes that `produce` writes in pieces while the event is encoded
+// (WAV samples converted chunk by chunk, ...). produce() must write exactly `size`
+// bytes; it is called once per encoding, never during the sizing passes.
+struct Blob {
+  const uint8_t* data = nullptr;
+  size_t size = 0;
+  bool (*produce)(const void* context, size_t index, ByteOut* out) = nullptr;
+};
+
+// The strings of a DT_STRING tensor, produced on demand so nothing is copied.
+struct StringSource {
+  size_t count = 0;
+  const void* context = nullptr;
+  Blob (*at)(const void* context, size_t index) = nullptr;
+};
+
+struct TensorSpec {
+  DType dtype = DType::kFloat;
+  uint8_t rank = 0;
+  int64_t dims[TINYTB_MAX_RANK] = {};
+  const float* floats = nullptr;  // float_val (packed), `float_count` values
+  size_t float_count = 0;
+  StringSource strings;           // string_val
+  // tensor_content: raw little-endian values, row-major. Either content.size bytes at
+  // content.data, or produced while encoding by content.produce(content_context, 0, out).
+  Blob content;
+  const void* content_context = nullptr;
+};
+
+struct SummarySpec {
+  const char* tag = nullptr;  // not NUL-terminated necessarily; tag_len bytes
+  size_t tag_len = 0;
+  const char* plugin_name = nullptr;
+  DataClass data_class = DataClass::kScalar;
+  // PluginData.content (a serialized plugin proto, e.g. AudioPluginData); empty = version 0.
+  const uint8_t* plugin_content = nullptr;
+  size_t plugin_content_size = 0;
+  bool with_metadata = true;
+  TensorSpec tensor;
+};
+
+}  // namespace detail
+}  // namespace tinytb
+
+#endif  // TINYTB_SRC_FORMAT_SUMMARY_VALUE_H_
