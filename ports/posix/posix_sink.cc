@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 namespace tinytb {
@@ -25,7 +26,31 @@ int make_dirs(char* path) {
   return 0;
 }
 
+// 2020-01-01T00:00:00Z. An earlier reading is a clock nobody set (boards without an RTC
+// start at 1970), and the writer then falls back to uptime and file_stamp (clock.h).
+constexpr time_t kUnsetBefore = 1577836800;
+
+double wall_seconds() {
+  timespec ts{};
+  if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || ts.tv_sec < kUnsetBefore) return 0.0;
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+uint64_t uptime_ms() {
+  timespec ts{};
+  // CLOCK_MONOTONIC exists wherever POSIX timers do; it cannot fail with a valid pointer.
+  (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000u + static_cast<uint64_t>(ts.tv_nsec) / 1000000u;
+}
+
 }  // namespace
+
+Clock posix_clock() {
+  Clock clock;
+  clock.wall_seconds = wall_seconds;
+  clock.uptime_ms = uptime_ms;
+  return clock;
+}
 
 Status posix_status(int err) {
   // EFBIG: the file hit the file system's or the process's size limit (FAT32: 4 GiB).

@@ -8,10 +8,15 @@
 //            file's name survives a power cut too
 //   truncate ftruncate back to a record boundary after a failed write
 //   errors   see posix_status(); last_error() is the errno
+//
+// posix_clock() is the clock to give WriterOptions on Linux (Raspberry Pi, Jetson) and
+// other POSIX systems; without a clock every event says 1970 and flush_millis never fires:
+//   options.clock = tinytb::posix_clock();
 #ifndef TINYTB_PORTS_POSIX_SINK_H_
 #define TINYTB_PORTS_POSIX_SINK_H_
 
 #include "tinytb/config.h"
+#include "tinytb/writer/clock.h"
 #include "tinytb/writer/sink.h"
 
 namespace tinytb {
@@ -23,6 +28,12 @@ bool posix_write_all(int fd, const uint8_t* data, size_t size, int* err);
 // How a POSIX errno maps to a Status (EEXIST -> kExists, ENOSPC/EDQUOT/EFBIG ->
 // kNoSpace, ENAMETOOLONG/EINVAL -> kInvalidArgument, others -> kIoError).
 Status posix_status(int err);
+
+// The system's clocks: wall_seconds is clock_gettime(CLOCK_REALTIME) with nanoseconds,
+// or 0 ("not known") while it reads before 2020, as a board without a real-time clock
+// does until NTP sets it; uptime_ms is CLOCK_MONOTONIC, which never goes backwards
+// (setting the date does not move it). Both are safe from any thread.
+Clock posix_clock();
 
 class PosixSink : public Sink {
  public:

@@ -11,13 +11,19 @@ namespace {
 bool is_frame(PixelFormat f) { return f >= PixelFormat::kGray8 && f <= PixelFormat::kUyvy; }
 bool is_tensor(PixelFormat f) { return f >= PixelFormat::kTensorU8 && f <= PixelFormat::kTensorF32; }
 
-ImageView make_tensor(PixelFormat format, const void* data, uint32_t height, uint32_t width, uint8_t channels,
-                      TensorLayout layout) {
+// The fields every factory sets; the rest keep ImageView's defaults.
+ImageView make_view(PixelFormat format, const void* data, uint32_t width, uint32_t height) {
   ImageView v;
   v.format = format;
   v.data = data;
   v.width = width;
   v.height = height;
+  return v;
+}
+
+ImageView make_tensor(PixelFormat format, const void* data, uint32_t width, uint32_t height, uint8_t channels,
+                      TensorLayout layout) {
+  ImageView v = make_view(format, data, width, height);
   v.channels = channels;
   v.layout = layout;
   return v;
@@ -30,31 +36,27 @@ uint32_t window_height(const ImageView& v) { return v.crop_height != 0 ? v.crop_
 
 ImageView ImageView::frame(PixelFormat format, const void* data, uint32_t width, uint32_t height,
                            int32_t row_stride) {
-  ImageView v;
-  v.format = format;
-  v.data = data;
-  v.width = width;
-  v.height = height;
+  ImageView v = make_view(format, data, width, height);
   v.row_stride = row_stride;
   return v;
 }
 
-ImageView ImageView::tensor(const uint8_t* data, uint32_t height, uint32_t width, uint8_t channels,
+ImageView ImageView::tensor(const uint8_t* data, uint32_t width, uint32_t height, uint8_t channels,
                             TensorLayout layout) {
-  return make_tensor(PixelFormat::kTensorU8, data, height, width, channels, layout);
+  return make_tensor(PixelFormat::kTensorU8, data, width, height, channels, layout);
 }
 
-ImageView ImageView::tensor(const int8_t* data, uint32_t height, uint32_t width, uint8_t channels,
+ImageView ImageView::tensor(const int8_t* data, uint32_t width, uint32_t height, uint8_t channels,
                             Quantization quantization, ValueRange range, TensorLayout layout) {
-  ImageView v = make_tensor(PixelFormat::kTensorI8, data, height, width, channels, layout);
+  ImageView v = make_tensor(PixelFormat::kTensorI8, data, width, height, channels, layout);
   v.quantization = quantization;
   v.range = range;
   return v;
 }
 
-ImageView ImageView::tensor(const float* data, uint32_t height, uint32_t width, uint8_t channels,
+ImageView ImageView::tensor(const float* data, uint32_t width, uint32_t height, uint8_t channels,
                             ValueRange range, TensorLayout layout) {
-  ImageView v = make_tensor(PixelFormat::kTensorF32, data, height, width, channels, layout);
+  ImageView v = make_tensor(PixelFormat::kTensorF32, data, width, height, channels, layout);
   v.range = range;
   return v;
 }

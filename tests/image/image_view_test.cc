@@ -168,23 +168,23 @@ TEST(ImagePixels, TensorsHwcChwAndRanges) {
     for (TensorLayout layout : {TensorLayout::kHwc, TensorLayout::kChw}) {
       const std::string name = "c" + std::to_string(ch) + (layout == TensorLayout::kChw ? " chw" : " hwc");
       const auto u8 = random_bytes(size_t{h} * w * ch, 10 + ch);
-      expect_pixels(ImageView::tensor(u8.data(), h, w, ch, layout), name + " u8");
+      expect_pixels(ImageView::tensor(u8.data(), w, h, ch, layout), name + " u8");
       std::vector<int8_t> i8(u8.size());
       for (size_t i = 0; i < u8.size(); ++i) i8[i] = static_cast<int8_t>(u8[i]);
       const tinytb::Quantization q{1.0f / 255.0f, -128};
-      expect_pixels(ImageView::tensor(i8.data(), h, w, ch, q, ValueRange{}, layout), name + " i8 [0,1]");
+      expect_pixels(ImageView::tensor(i8.data(), w, h, ch, q, ValueRange{}, layout), name + " i8 [0,1]");
       expect_pixels(
-          ImageView::tensor(i8.data(), h, w, ch, tinytb::Quantization{0.0371f, 5}, ValueRange::min_max(), layout),
+          ImageView::tensor(i8.data(), w, h, ch, tinytb::Quantization{0.0371f, 5}, ValueRange::min_max(), layout),
           name + " i8 min-max");
       std::vector<float> f32(u8.size());
       std::mt19937 rng(ch);
       for (auto& v : f32) v = std::uniform_real_distribution<float>(-0.2f, 1.2f)(rng);
-      expect_pixels(ImageView::tensor(f32.data(), h, w, ch, ValueRange{}, layout), name + " f32 [0,1]");
-      expect_pixels(ImageView::tensor(f32.data(), h, w, ch, ValueRange::fixed(-3.0f, 0.75f), layout),
+      expect_pixels(ImageView::tensor(f32.data(), w, h, ch, ValueRange{}, layout), name + " f32 [0,1]");
+      expect_pixels(ImageView::tensor(f32.data(), w, h, ch, ValueRange::fixed(-3.0f, 0.75f), layout),
                     name + " f32 fixed");
-      expect_pixels(ImageView::tensor(f32.data(), h, w, ch, ValueRange::min_max(), layout).cropped(2, 1, 9, 6),
+      expect_pixels(ImageView::tensor(f32.data(), w, h, ch, ValueRange::min_max(), layout).cropped(2, 1, 9, 6),
                     name + " f32 min-max cropped");
-      expect_pixels(ImageView::tensor(f32.data(), h, w, ch, ValueRange::min_max(), layout).downscaled(2),
+      expect_pixels(ImageView::tensor(f32.data(), w, h, ch, ValueRange::min_max(), layout).downscaled(2),
                     name + " f32 min-max /2");
     }
   }
@@ -201,19 +201,19 @@ TEST(ImagePixels, FloatEdgeValues) {
                           1.0f / 255.5f, std::nextafter(1.0f / 255.5f, 0.0f),
                           3e38f,         -3e38f};
   const uint32_t n = sizeof(values) / sizeof(values[0]);
-  expect_pixels(ImageView::tensor(values, 1, n, 1), "[0,1]");
-  expect_pixels(ImageView::tensor(values, 1, n, 1, ValueRange::min_max()), "min-max");
+  expect_pixels(ImageView::tensor(values, n, 1, 1), "[0,1]");
+  expect_pixels(ImageView::tensor(values, n, 1, 1, ValueRange::min_max()), "min-max");
   // hi - lo overflows float32: the scale is 0 and (v - lo) * 0 may be NaN; both give 0.
-  expect_pixels(ImageView::tensor(values, 1, n, 1, ValueRange::fixed(-3.0e38f, 3.0e38f)), "huge range");
+  expect_pixels(ImageView::tensor(values, n, 1, 1, ValueRange::fixed(-3.0e38f, 3.0e38f)), "huge range");
   const float constant[] = {0.25f, 0.25f, nan, inf};
   expect_pixels(ImageView::tensor(constant, 2, 2, 1, ValueRange::min_max()), "constant");
   const float none[] = {nan, nan};
-  expect_pixels(ImageView::tensor(none, 1, 2, 1, ValueRange::min_max()), "no finite value");
+  expect_pixels(ImageView::tensor(none, 2, 1, 1, ValueRange::min_max()), "no finite value");
   // The [0, 1] rule is tf.summary.image's: floor(v * 255.5), saturating.
   Encoder enc(4, 1, 1, PngMode::kStored);
   const float tf_values[] = {0.5f, 1.0f, 0.0f, 0.999f};
   Status s;
-  const auto png = encode(enc.png, ImageView::tensor(tf_values, 1, 4, 1), &s);
+  const auto png = encode(enc.png, ImageView::tensor(tf_values, 4, 1, 1), &s);
   tinytb_test::DecodedPng got;
   ASSERT_TRUE(tinytb_test::decode_png(png.data(), png.size(), &got));
   EXPECT_EQ(got.pixels, (std::vector<uint8_t>{127, 255, 0, 255}));
@@ -355,7 +355,7 @@ TEST(ImageArena, InPlaceRowsGiveTheSameBytesAsConvertedRows) {
     Encoder enc(45, 33, 1, mode);
     Status s1, s2;
     const auto direct = encode(enc.png, ImageView::frame(PixelFormat::kGray8, bytes.data(), 45, 33), &s1);
-    const auto converted = encode(enc.png, ImageView::tensor(bytes.data(), 33, 45, 1, TensorLayout::kChw), &s2);
+    const auto converted = encode(enc.png, ImageView::tensor(bytes.data(), 45, 33, 1, TensorLayout::kChw), &s2);
     ASSERT_EQ(s1, Status::kOk);
     ASSERT_EQ(s2, Status::kOk);
     EXPECT_TRUE(direct == converted);
@@ -370,15 +370,16 @@ TEST(ImageArena, StoredModeNeedsOnlyRows) {
   static_assert(tinytb::PngEncoder<160, 120, 3, PngMode::kLodepng>::kArenaBytes > tinytb::png_sizing::hash_bytes(),
                 "kLodepng holds lodepng's hash table");
   // tinytb's deflate: the state, two rows and the conversion's scratch, whatever the height;
-  // within 16 KiB for the frames of issue 6.
+  // within 16 KiB for 96x96 gray and 160x120 RGB, the frames a microcontroller logs.
   for (PngMode mode : {PngMode::kFast, PngMode::kCompressed}) {
     EXPECT_EQ(tinytb::png_arena_bytes(160, 120, 3, mode), tinytb::png_arena_bytes(160, 16384, 3, mode));
     EXPECT_EQ(tinytb::png_arena_bytes(96, 96, 1, mode), tinytb::png_arena_bytes(96, 1, 1, mode));
     EXPECT_EQ(tinytb::png_arena_bytes(160, 120, 3, mode),
               tinytb::png_arena_bytes(160, 120, 3, PngMode::kStored) + 480 + tinytb::png_sizing::kDeflateStateBytes);
   }
-  static_assert(tinytb::PngEncoder<96, 96, 1, PngMode::kCompressed>::kArenaBytes <= 16 * 1024, "goal 1");
-  static_assert(tinytb::PngEncoder<160, 120, 3, PngMode::kCompressed>::kArenaBytes <= 16 * 1024, "goal 1");
+  static_assert(tinytb::PngEncoder<96, 96, 1, PngMode::kCompressed>::kArenaBytes <= 16 * 1024, "96x96 gray fits 16 KiB");
+  static_assert(tinytb::PngEncoder<160, 120, 3, PngMode::kCompressed>::kArenaBytes <= 16 * 1024,
+                "160x120 RGB fits 16 KiB");
 }
 
 TEST(ImageArena, AnArenaOneByteShortIsRefusedBeforeAnything) {

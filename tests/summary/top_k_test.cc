@@ -1,4 +1,5 @@
-// writer.text_top_k(): ranking, labels, formatting (against printf("%.4f")), bad input.
+// writer.text_top_k(): ranking, labels, formatting (against printf("%.4f")), the Markdown
+// table around them, bad input.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -6,6 +7,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "event_reader.h"
@@ -38,6 +40,39 @@ class TopKTest : public ::testing::Test {
   tinytb::EventWriter<65536, 8, 40> writer;
 };
 
+constexpr char kHeader[] = "| class | score |\n| --- | --- |\n";
+
+// The rows of a text_top_k() table, (label, score) each; fails the test unless the string
+// is the header and then rows of the form "| <label> | <score> |\n".
+std::vector<std::pair<std::string, std::string>> rows(const tinytb_test::ParsedValue& v) {
+  std::vector<std::pair<std::string, std::string>> out;
+  EXPECT_TRUE(v.dims.empty()) << "a rank-0 string";
+  if (v.strings.size() != 1) {
+    ADD_FAILURE() << v.strings.size() << " strings";
+    return out;
+  }
+  const std::string& text = v.strings[0];
+  if (text.compare(0, sizeof(kHeader) - 1, kHeader) != 0) {
+    ADD_FAILURE() << "no header: " << text;
+    return out;
+  }
+  for (size_t pos = sizeof(kHeader) - 1; pos < text.size();) {
+    const size_t end = text.find('\n', pos);
+    const std::string line = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    const size_t bar = line.rfind(" | ");
+    if (end == std::string::npos || line.size() < 7 || line.compare(0, 2, "| ") != 0 ||
+        line.compare(line.size() - 2, 2, " |") != 0 || bar == std::string::npos || bar < 2) {
+      ADD_FAILURE() << "bad row: " << line;
+      return out;
+    }
+    out.emplace_back(line.substr(2, bar - 2), line.substr(bar + 3, line.size() - 2 - (bar + 3)));
+    pos = end + 1;
+  }
+  return out;
+}
+
+using Rows = std::vector<std::pair<std::string, std::string>>;
+
 std::string printf4(double v) {
   char buf[64];
   snprintf(buf, sizeof(buf), "%.4f", v);
@@ -54,11 +89,14 @@ TEST_F(TopKTest, Int8ScoresRankedDequantisedAndFormatted) {
   ASSERT_EQ(e.size(), 1u);
   const auto& v = e[0].values[0];
   EXPECT_EQ(v.dtype, 7);
-  EXPECT_EQ(v.dims, (std::vector<int64_t>{4, 2}));
+  EXPECT_EQ(v.dims, (std::vector<int64_t>{}));
   EXPECT_EQ(v.plugin_name, "text");
   EXPECT_EQ(v.data_class, 2);
-  EXPECT_EQ(v.strings, (std::vector<std::string>{"class", "score", "yes", "0.9570", "left", "0.1484", "no",
-                                                  "0.1094"}));
+  EXPECT_EQ(v.strings, (std::vector<std::string>{"| class | score |\n"
+                                                  "| --- | --- |\n"
+                                                  "| yes | 0.9570 |\n"
+                                                  "| left | 0.1484 |\n"
+                                                  "| no | 0.1094 |\n"}));
 }
 
 TEST_F(TopKTest, TiesKeepTheLowerIndexNanRanksLastAndNoLabelsMeansIndices) {
@@ -66,9 +104,21 @@ TEST_F(TopKTest, TiesKeepTheLowerIndexNanRanksLastAndNoLabelsMeansIndices) {
   const float s[] = {0.5f, nan, 2.0f, 0.5f, -1.0f, -0.0f};
   ASSERT_EQ(writer.text_top_k("t", 0, {s, 6}, nullptr, 6), Status::kOk);
   const auto e = events();
-  EXPECT_EQ(e[0].values[0].strings,
-            (std::vector<std::string>{"class", "score", "2", "2.0000", "0", "0.5000", "3", "0.5000", "5", "-0.0000",
-                                      "4", "-1.0000", "1", "nan"}));
+  EXPECT_EQ(rows(e[0].values[0]), (Rows{{"2", "2.0000"}, {"0", "0.5000"}, {"3", "0.5000"}, {"5", "-0.0000"},
+                                        {"4", "-1.0000"}, {"1", "nan"}}));
+}
+
+// Labels read as written in TensorBoard: Markdown and HTML in a label stay text, and a
+// '|' does not split the cell. (tests/tensorboard renders such tables with TensorBoard.)
+TEST_F(TopKTest, LabelsAreEscapedForMarkdown) {
+  const float s[] = {0.4f, 0.3f, 0.2f, 0.1f};
+  const char* const labels[] = {"_silence_", "a|b", "<b>x</b> & y", "*\\`[w]`"};
+  ASSERT_EQ(writer.text_top_k("t", 0, {s, 4}, labels, 4), Status::kOk);
+  const auto e = events();
+  EXPECT_EQ(rows(e[0].values[0]), (Rows{{"\\_silence\\_", "0.4000"},
+                                        {"a\\|b", "0.3000"},
+                                        {"&lt;b>x&lt;/b> &amp; y", "0.2000"},
+                                        {"\\*\\\\\\`\\[w\\]\\`", "0.1000"}}));
 }
 
 // The formatter against glibc's printf over float32 values of every magnitude below 1e14
@@ -91,10 +141,9 @@ TEST_F(TopKTest, ScoresMatchPrintfFourDecimals) {
   const auto e = events();
   size_t checked = 0;
   for (const auto& ev : e) {
-    const auto& cells = ev.values[0].strings;
-    for (size_t r = 2; r + 1 < cells.size(); r += 2) {
-      const size_t index = std::stoul(cells[r]) + 32 * static_cast<size_t>(ev.step);
-      EXPECT_EQ(cells[r + 1], printf4(static_cast<double>(values[index]))) << values[index];
+    for (const auto& row : rows(ev.values[0])) {
+      const size_t index = std::stoul(row.first) + 32 * static_cast<size_t>(ev.step);
+      EXPECT_EQ(row.second, printf4(static_cast<double>(values[index]))) << values[index];
       ++checked;
     }
   }
@@ -117,11 +166,10 @@ TEST_F(TopKTest, DequantisedIntegersMatchPrintf) {
   for (const auto& ev : e) {
     const bool is16 = ev.values[0].tag == "q16";
     const auto& quant = is16 ? tinytb::Quantization{0.00030517578f, 0} : scales[ev.step / 8];
-    const auto& cells = ev.values[0].strings;
-    for (size_t r = 2; r + 1 < cells.size(); r += 2) {
-      const size_t index = std::stoul(cells[r]);
+    for (const auto& row : rows(ev.values[0])) {
+      const size_t index = std::stoul(row.first);
       const int64_t q = is16 ? s16[index] : all8[32 * static_cast<size_t>(ev.step % 8) + index];
-      EXPECT_EQ(cells[r + 1], printf4(static_cast<double>(quant.scale) * static_cast<double>(q - quant.zero_point)));
+      EXPECT_EQ(row.second, printf4(static_cast<double>(quant.scale) * static_cast<double>(q - quant.zero_point)));
     }
   }
 }
@@ -130,14 +178,15 @@ TEST_F(TopKTest, HugeAndInfiniteScoresStillFormat) {
   const float s[] = {3.4028235e38f, -2.5e20f, std::numeric_limits<float>::infinity(), 1e14f};
   ASSERT_EQ(writer.text_top_k("big", 0, {s, 4}, nullptr, 4), Status::kOk);
   const auto e = events();
-  EXPECT_EQ(e[0].values[0].strings, (std::vector<std::string>{"class", "score", "2", "inf", "0", "3.4028e+38", "3",
-                                                               "1.0000e+14", "1", "-2.5000e+20"}));
+  EXPECT_EQ(rows(e[0].values[0]), (Rows{{"2", "inf"}, {"0", "3.4028e+38"}, {"3", "1.0000e+14"}, {"1", "-2.5000e+20"}}));
 }
 
 TEST_F(TopKTest, BadInputIsRefusedAndChangesNothing) {
   const float s[] = {0.1f, 0.9f, 0.5f};
   const char* const with_null[] = {"a", nullptr, "c"};
   const char* const bad_utf8[] = {"a", "b\xff", "c"};
+  const char* const line_break[] = {"a", "b\nc", "c"};
+  const char* const carriage_return[] = {"a", "b\r", "c"};
   const char* const ok[] = {"a", "b", "c"};
   EXPECT_EQ(writer.text_top_k("t", 0, {s, 3}, ok, 0), Status::kInvalidArgument);
   EXPECT_EQ(writer.text_top_k("t", 0, {s, 3}, ok, 4), Status::kInvalidArgument);
@@ -147,6 +196,8 @@ TEST_F(TopKTest, BadInputIsRefusedAndChangesNothing) {
   EXPECT_EQ(writer.text_top_k("t", 0, {q, 3, {0.0f, 0}}, ok, 1), Status::kInvalidArgument);
   EXPECT_EQ(writer.text_top_k("t", 0, {s, 3}, with_null, 1), Status::kInvalidArgument);  // "b" is the best
   EXPECT_EQ(writer.text_top_k("t", 0, {s, 3}, bad_utf8, 1), Status::kInvalidArgument);
+  EXPECT_EQ(writer.text_top_k("t", 0, {s, 3}, line_break, 1), Status::kInvalidArgument);  // it would end the row
+  EXPECT_EQ(writer.text_top_k("t", 0, {s, 3}, carriage_return, 1), Status::kInvalidArgument);
   std::vector<float> many(40, 1.0f);
   EXPECT_EQ(writer.text_top_k("t", 0, {many.data(), 40}, nullptr, 33), Status::kInvalidArgument);
   EXPECT_EQ(writer.queued_bytes(), 0u);
@@ -157,7 +208,7 @@ TEST_F(TopKTest, BadInputIsRefusedAndChangesNothing) {
   ASSERT_EQ(writer.text_top_k("t", 1, {s, 3}, ok, 2), Status::kOk);
   const auto e = events();
   ASSERT_EQ(e.size(), 2u);
-  EXPECT_EQ(e[1].values[0].strings, (std::vector<std::string>{"class", "score", "b", "0.9000", "c", "0.5000"}));
+  EXPECT_EQ(rows(e[1].values[0]), (Rows{{"b", "0.9000"}, {"c", "0.5000"}}));
 }
 
 }  // namespace

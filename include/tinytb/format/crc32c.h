@@ -1,7 +1,7 @@
 // tinytb: CRC-32C (Castagnoli) and TFRecord's masked form.
 //
 // Hand-written (on Cortex-M a 256-entry table, 1 KiB of flash; elsewhere slicing by 8,
-// 8 KiB: src/format/crc32c.cc, TINYTB_CRC32C_SLICES) because the core must not depend on
+// 8 KiB: TINYTB_CRC32C_SLICES in tinytb/config.h) because the core must not depend on
 // zlib (which only has the IEEE polynomial) and the checksum runs over every byte logged.
 // Cross-checked against the published test vectors in tests/format/crc32c_test.cc.
 #ifndef TINYTB_CRC32C_H_

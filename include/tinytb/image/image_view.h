@@ -95,13 +95,15 @@ struct ImageView {
   // A camera frame (any format up to kUyvy).
   static ImageView frame(PixelFormat format, const void* data, uint32_t width, uint32_t height,
                          int32_t row_stride = 0);
-  // Model tensors of shape [height, width, channels] (kHwc) or [channels, height, width] (kChw).
-  static ImageView tensor(const uint8_t* data, uint32_t height, uint32_t width, uint8_t channels,
+  // Model tensors of shape [height, width, channels] (kHwc) or [channels, height, width]
+  // (kChw). The size is given width first, like every size in tinytb (frame(),
+  // cropped(), PngEncoder<MaxWidth, MaxHeight>): tensor(data, width, height, channels).
+  static ImageView tensor(const uint8_t* data, uint32_t width, uint32_t height, uint8_t channels,
                           TensorLayout layout = TensorLayout::kHwc);
-  static ImageView tensor(const int8_t* data, uint32_t height, uint32_t width, uint8_t channels,
+  static ImageView tensor(const int8_t* data, uint32_t width, uint32_t height, uint8_t channels,
                           Quantization quantization, ValueRange range = ValueRange{},
                           TensorLayout layout = TensorLayout::kHwc);
-  static ImageView tensor(const float* data, uint32_t height, uint32_t width, uint8_t channels,
+  static ImageView tensor(const float* data, uint32_t width, uint32_t height, uint8_t channels,
                           ValueRange range = ValueRange{}, TensorLayout layout = TensorLayout::kHwc);
 
   // Copies with a window / a down-scale factor set (the arguments are checked by validate()).

@@ -2,6 +2,7 @@
 //
 // Both functions are optional. With neither, wall_time is 0 and there is no timed
 // flush; file names then come from WriterOptions::file_stamp (a boot counter).
+// On Linux and other POSIX systems, ports/posix gives both: tinytb::posix_clock().
 #ifndef TINYTB_CLOCK_H_
 #define TINYTB_CLOCK_H_
 

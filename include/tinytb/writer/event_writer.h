@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <type_traits>
+
 #include "tinytb/summary/audio.h"
 #include "tinytb/writer/clock.h"
 #include "tinytb/config.h"
@@ -29,6 +31,7 @@
 #include "tinytb/writer/file_name.h"
 #include "tinytb/writer/sink.h"
 #include "tinytb/summary/sizing.h"
+#include "tinytb/summary/top_k.h"
 #include "tinytb/status.h"
 #include "tinytb/values.h"
 
@@ -78,6 +81,21 @@ struct TagRef {
   const char* prefix;  // may be null: no scope
   const char* name;
 };
+
+// scalar()'s argument types. tf.summary.scalar(name, data, step) and tensorboardX's
+// add_scalar(tag, value, step) put the value first; tinytb puts the step first, so a
+// floating-point step is the sign of a swap and must not compile.
+template <typename Step, typename Value>
+constexpr bool scalar_arguments_checked() {
+  static_assert(!std::is_floating_point<Step>::value,
+                "tinytb scalar(tag, step, value): step comes before value (tf.summary.scalar and tensorboardX "
+                "put the value first); a floating-point step means the two are swapped");
+  static_assert(std::is_floating_point<Step>::value ||
+                    (std::is_integral<Step>::value && !std::is_same<Step, bool>::value),
+                "tinytb scalar(tag, step, value): the step must be an integer");
+  static_assert(std::is_arithmetic<Value>::value, "tinytb scalar(tag, step, value): the value must be a number");
+  return true;
+}
 }  // namespace detail
 
 // The size-erased writer. Use EventWriter<...> to get one with storage.
@@ -95,23 +113,38 @@ class EventWriterBase {
   // A scalar in TF2 form. NaN and infinities are logged as they are (TensorBoard plots
   // them). Errors: kNotOpen, kInvalidTag, kStepNotIncreasing, kTooManyTags, kTooLarge,
   // and a sink error when the queue is full and cannot be flushed.
+  // Any integer step and any number as the value (converted to int64_t and float, so an
+  // int or a double needs no cast); a floating-point step does not compile, because step
+  // comes before value (the order of tf.summary.scalar and tensorboardX is the other one).
   Status scalar(const char* tag, int64_t step, float value);
+  template <typename Step, typename Value>
+  Status scalar(const char* tag, Step step, Value value) {
+    static_assert(detail::scalar_arguments_checked<Step, Value>(), "");
+    return scalar(tag, static_cast<int64_t>(step), static_cast<float>(value));
+  }
 
   // Text: one Markdown string, a list (rank 1) or a table of rows x cols cells given
   // row-major (rank 2). Strings are NUL-terminated and valid UTF-8 is expected.
+  // TensorBoard renders each list item and cell as Markdown of its own and draws no
+  // header row: a table with a header is a Markdown pipe table in text().
   // Errors: as scalar(), plus kInvalidArgument for null pointers or zero counts.
   Status text(const char* tag, int64_t step, const char* markdown);
   Status text_list(const char* tag, int64_t step, const char* const* items, size_t count);
   Status text_table(const char* tag, int64_t step, const char* const* cells, size_t rows, size_t cols);
 
   // The `k` highest of `scores` (a model's output, values.h: int8 outputs are
-  // dequantised) as a text table, highest first: a header row "class", "score", then
-  // one row per class: its label (labels[i], or its index when labels is null) and its
-  // score with 4 decimals, formatted by the library (newlib-nano's printf has no %f).
-  // Ties keep the lower index first; NaN ranks last. The same form as text_table().
+  // dequantised) as a Markdown pipe table in one string (rank 0, the form of text()),
+  // highest first: a header row "class", "score", then one row per class: its label
+  // (labels[i], or its index when labels is null) and its score with 4 decimals,
+  // formatted by the library (newlib-nano's printf has no %f). For example, k = 2:
+  //   "| class | score |\n| --- | --- |\n| yes | 0.9570 |\n| left | 0.1484 |\n"
+  // A label shows as written: '\', '`', '*', '_', '[', ']' and '|' get a backslash, '<'
+  // and '&' become "&lt;" and "&amp;". Not a rank-2 table: TensorBoard draws those with
+  // no header row. Ties keep the lower index first; NaN ranks last.
   // Errors: as text_table(), plus kInvalidArgument for bad scores, k = 0, k above
-  // scores.count or kMaxTopK, a null or non-UTF-8 label among the k shown.
-  static constexpr size_t kMaxTopK = 32;
+  // scores.count or kMaxTopK, a null or non-UTF-8 label, or one with a line break,
+  // among the k shown.
+  static constexpr size_t kMaxTopK = tinytb::kMaxTopK;  // summary/top_k.h
   Status text_top_k(const char* tag, int64_t step, const Values& scores, const char* const* labels, size_t k);
 
   // A histogram (histogram.h) as TF2 writes it: DT_DOUBLE [k, 3] rows of (left edge,
@@ -194,8 +227,11 @@ class EventWriterBase {
   size_t tag_count() const { return tag_count_; }
 
  protected:
+  // `config` is config_check::this_build() as the derived class's file sees it: taking
+  // it there makes an application built with other layout knobs than the library fail
+  // to link (config.h). The library does not read it.
   EventWriterBase(uint8_t* queue, size_t queue_bytes, detail::TagSlot* slots, char* names, size_t max_tags,
-                  size_t max_tag_len);
+                  size_t max_tag_len, const char* config);
   ~EventWriterBase() = default;
 
  private:
@@ -281,7 +317,8 @@ class EventWriter : public EventWriterBase {
   // included (usable in static_assert and constexpr).
   static constexpr size_t storage_bytes() { return sizeof(EventWriter); }
 
-  EventWriter() : EventWriterBase(queue_, QueueBytes, slots_, &names_[0][0], MaxTags, MaxTagLen) {}
+  EventWriter()
+      : EventWriterBase(queue_, QueueBytes, slots_, &names_[0][0], MaxTags, MaxTagLen, config_check::this_build()) {}
 
  private:
   uint8_t queue_[QueueBytes];
@@ -303,6 +340,11 @@ class Scope {
   const char* prefix() const { return prefix_; }
 
   Status scalar(const char* name, int64_t step, float value);
+  template <typename Step, typename Value>
+  Status scalar(const char* name, Step step, Value value) {  // as EventWriterBase::scalar()
+    static_assert(detail::scalar_arguments_checked<Step, Value>(), "");
+    return scalar(name, static_cast<int64_t>(step), static_cast<float>(value));
+  }
   Status text(const char* name, int64_t step, const char* markdown);
   Status text_list(const char* name, int64_t step, const char* const* items, size_t count);
   Status text_table(const char* name, int64_t step, const char* const* cells, size_t rows, size_t cols);
