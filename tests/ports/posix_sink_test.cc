@@ -1,5 +1,6 @@
-// The POSIX port on the real file system: exclusive create, directories, short writes
-// and EINTR, a real size limit as "disk full", recovery, and the files it leaves.
+// The POSIX port's own behaviour: errno mapping, short writes and EINTR, /dev/full, and the
+// writer against a real size limit. What every port promises (exclusive create, directories,
+// appends, truncate, ...) is checked by the contract suite (posix_contract.cc).
 #include "posix_sink.h"
 
 #include <gtest/gtest.h>
@@ -51,36 +52,6 @@ std::vector<std::string> list_dir(const std::string& dir) {
 }
 
 const uint8_t* u8(const char* s) { return reinterpret_cast<const uint8_t*>(s); }
-
-TEST(PosixSink, CreatesDirectoriesAndNeverOpensAnExistingFile) {
-  const std::string root = make_temp_dir();
-  const std::string dir = root + "/a/b/c";
-  tinytb::PosixSink sink;
-  ASSERT_EQ(sink.open(dir.c_str(), "f"), Status::kOk);
-  EXPECT_EQ(sink.open(dir.c_str(), "g"), Status::kAlreadyOpen);
-  ASSERT_EQ(sink.write(u8("hello"), 5), Status::kOk);
-  ASSERT_EQ(sink.sync(), Status::kOk);
-  ASSERT_EQ(sink.close(), Status::kOk);
-  EXPECT_EQ(sink.close(), Status::kNotOpen);
-  EXPECT_EQ(sink.write(u8("x"), 1), Status::kNotOpen);
-  EXPECT_EQ(sink.open(dir.c_str(), "f"), Status::kExists);  // O_EXCL: the old file is untouched
-  EXPECT_EQ(sink.last_error(), EEXIST);
-  const auto bytes = read_all(dir + "/f");
-  EXPECT_EQ(std::string(bytes.begin(), bytes.end()), "hello");
-}
-
-TEST(PosixSink, TruncateCutsBack) {
-  const std::string root = make_temp_dir();
-  tinytb::PosixSink sink;
-  ASSERT_EQ(sink.open(root.c_str(), "f"), Status::kOk);
-  ASSERT_EQ(sink.write(u8("0123456789"), 10), Status::kOk);
-  ASSERT_EQ(sink.truncate(4), Status::kOk);
-  ASSERT_EQ(sink.write(u8("xy"), 2), Status::kOk);
-  ASSERT_EQ(sink.close(), Status::kOk);
-  // The next write must continue at the cut, not at the old offset (that would leave a hole of zeros).
-  const auto bytes = read_all(root + "/f");
-  EXPECT_EQ(std::string(bytes.begin(), bytes.end()), "0123xy");
-}
 
 TEST(PosixSink, ErrnoMapping) {
   EXPECT_EQ(tinytb::posix_status(ENOSPC), Status::kNoSpace);

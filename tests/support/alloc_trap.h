@@ -1,8 +1,8 @@
 // tinytb tests: the one malloc/new trap (tests/support/alloc_trap.cc). Armed counts every heap
 // call made while it is alive; link alloc_trap.cc and define TINYTB_ALLOC_TRAP to get it.
 // In a sanitised build (ASan brings its own allocator) there is no trap and allocs() is -1.
-#ifndef TINYTB_TESTS_ALLOC_ALLOC_TRAP_H_
-#define TINYTB_TESTS_ALLOC_ALLOC_TRAP_H_
+#ifndef TINYTB_TESTS_SUPPORT_ALLOC_TRAP_H_
+#define TINYTB_TESTS_SUPPORT_ALLOC_TRAP_H_
 
 #include <atomic>
 
@@ -27,4 +27,4 @@ struct Armed {
 
 }  // namespace tinytb_test
 
-#endif  // TINYTB_TESTS_ALLOC_ALLOC_TRAP_H_
+#endif  // TINYTB_TESTS_SUPPORT_ALLOC_TRAP_H_

@@ -1,4 +1,4 @@
-// tinytb tests and benchmarks: the frames issue #6 measures, from the real images in
+// tinytb tests and benchmarks: the frames the PNG benchmarks measure, from the real images in
 // examples/data (cropped to 4:3 and box-scaled) and a fixed synthetic set. Host code.
 #ifndef TINYTB_TESTS_PNG_FRAMES_H_
 #define TINYTB_TESTS_PNG_FRAMES_H_

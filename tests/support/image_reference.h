@@ -2,8 +2,8 @@
 // in docs/images.md, independently of src/image/image_convert.cc: the whole window is decoded
 // pixel by pixel into a plain array first (no rows, no chunks, no lookup tables), then
 // box-averaged. Test code: the standard library is fine here.
-#ifndef TINYTB_TESTS_UNIT_IMAGE_REFERENCE_H_
-#define TINYTB_TESTS_UNIT_IMAGE_REFERENCE_H_
+#ifndef TINYTB_TESTS_SUPPORT_IMAGE_REFERENCE_H_
+#define TINYTB_TESTS_SUPPORT_IMAGE_REFERENCE_H_
 
 #include <cmath>
 #include <cstdint>
@@ -170,4 +170,4 @@ inline ReferenceImage reference_pixels(const tinytb::ImageView& v) {
 
 }  // namespace tinytb_test
 
-#endif  // TINYTB_TESTS_UNIT_IMAGE_REFERENCE_H_
+#endif  // TINYTB_TESTS_SUPPORT_IMAGE_REFERENCE_H_

@@ -3,8 +3,8 @@
 // The core compiles lodepng encoder-only with tinytb's arena allocator. This is a second,
 // decoder-only build of the same lodepng.cpp, with lodepng's own malloc-based allocator,
 // inside a namespace so its symbols cannot meet the core's. Test and tool code only.
-#ifndef TINYTB_TESTS_UNIT_LODEPNG_DECODER_H_
-#define TINYTB_TESTS_UNIT_LODEPNG_DECODER_H_
+#ifndef TINYTB_TESTS_SUPPORT_LODEPNG_DECODER_H_
+#define TINYTB_TESTS_SUPPORT_LODEPNG_DECODER_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -26,4 +26,4 @@ bool decode_png(const uint8_t* data, size_t size, DecodedPng* out);
 
 }  // namespace tinytb_test
 
-#endif  // TINYTB_TESTS_UNIT_LODEPNG_DECODER_H_
+#endif  // TINYTB_TESTS_SUPPORT_LODEPNG_DECODER_H_

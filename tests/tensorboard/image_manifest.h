@@ -3,8 +3,8 @@
 // An image is recorded as what the program handed the writer: the view (format, size,
 // stride, window, tensor parameters) and a file holding the bytes it pointed at, so the
 // judge can compute the pixels on its own. Test code only: it uses the std library.
-#ifndef TINYTB_TESTS_COMPAT_IMAGE_MANIFEST_H_
-#define TINYTB_TESTS_COMPAT_IMAGE_MANIFEST_H_
+#ifndef TINYTB_TESTS_TENSORBOARD_IMAGE_MANIFEST_H_
+#define TINYTB_TESTS_TENSORBOARD_IMAGE_MANIFEST_H_
 
 #include <limits.h>
 #include <stdio.h>
@@ -104,4 +104,4 @@ inline std::string json_images(uint32_t width, uint32_t height, const std::vecto
 
 }  // namespace tinytb_test
 
-#endif  // TINYTB_TESTS_COMPAT_IMAGE_MANIFEST_H_
+#endif  // TINYTB_TESTS_TENSORBOARD_IMAGE_MANIFEST_H_

@@ -180,20 +180,20 @@ void model_run() {
     const tinytb::TensorLayout layout = step == 0 ? tinytb::TensorLayout::kHwc : tinytb::TensorLayout::kChw;
     for (uint8_t c : {1, 3, 4}) {
       const std::string ch = "c" + std::to_string(c);
-      ImageView v = ImageView::tensor(u8.bytes.data(), 24, 32, c, layout);
+      ImageView v = ImageView::tensor(u8.bytes.data(), 32, 24, c, layout);
       LOG(g_model_writer, "model", "model/u8_" + ch, step, &v, 1, g_tensor_png, &u8, "u8.raw");
-      v = ImageView::tensor(q, 24, 32, c, person, tinytb::ValueRange{}, layout);
+      v = ImageView::tensor(q, 32, 24, c, person, tinytb::ValueRange{}, layout);
       LOG(g_model_writer, "model", "model/i8_" + ch, step, &v, 1, g_tensor_png, &i8, "i8.raw");
-      v = ImageView::tensor(q, 24, 32, c, tinytb::Quantization{0.02f, 7}, tinytb::ValueRange::min_max(), layout);
+      v = ImageView::tensor(q, 32, 24, c, tinytb::Quantization{0.02f, 7}, tinytb::ValueRange::min_max(), layout);
       LOG(g_model_writer, "model", "model/i8_min_max_" + ch, step, &v, 1, g_tensor_png, &i8, "i8.raw");
-      v = ImageView::tensor(maps, 24, 32, c, tinytb::ValueRange{}, layout);
+      v = ImageView::tensor(maps, 32, 24, c, tinytb::ValueRange{}, layout);
       LOG(g_model_writer, "model", "model/f32_" + ch, step, &v, 1, g_tensor_png, &f32, "f32.raw");
-      v = ImageView::tensor(maps, 24, 32, c, tinytb::ValueRange::min_max(), layout).cropped(3, 2, 24, 18);
+      v = ImageView::tensor(maps, 32, 24, c, tinytb::ValueRange::min_max(), layout).cropped(3, 2, 24, 18);
       LOG(g_model_writer, "model", "model/f32_min_max_" + ch, step, &v, 1, g_tensor_png, &f32, "f32.raw");
-      v = ImageView::tensor(maps, 24, 32, c, tinytb::ValueRange::fixed(-2.0f, 2.5f), layout).downscaled(3);
+      v = ImageView::tensor(maps, 32, 24, c, tinytb::ValueRange::fixed(-2.0f, 2.5f), layout).downscaled(3);
       LOG(g_model_writer, "model", "model/f32_fixed_" + ch, step, &v, 1, g_tensor_png, &f32, "f32.raw");
     }
-    ImageView e = ImageView::tensor(reinterpret_cast<const float*>(edge.bytes.data()), 2, 6, 1,
+    ImageView e = ImageView::tensor(reinterpret_cast<const float*>(edge.bytes.data()), 6, 2, 1,
                                     step == 0 ? tinytb::ValueRange{} : tinytb::ValueRange::min_max());
     LOG(g_model_writer, "model", "model/f32_nan_inf", step, &e, 1, g_tensor_png, &edge, "edges.raw");
   }

@@ -21,8 +21,8 @@
 //
 // Record a value only after the writer accepted it (Status::kOk): the manifest must
 // hold what is in the files, nothing more. Test code only: it uses the std library.
-#ifndef TINYTB_TESTS_COMPAT_MANIFEST_H_
-#define TINYTB_TESTS_COMPAT_MANIFEST_H_
+#ifndef TINYTB_TESTS_TENSORBOARD_MANIFEST_H_
+#define TINYTB_TESTS_TENSORBOARD_MANIFEST_H_
 
 #include <math.h>
 #include <stdint.h>
@@ -257,4 +257,4 @@ class Manifest {
 
 }  // namespace tinytb_test
 
-#endif  // TINYTB_TESTS_COMPAT_MANIFEST_H_
+#endif  // TINYTB_TESTS_TENSORBOARD_MANIFEST_H_

@@ -2,7 +2,7 @@
 
 Pure Python on top of wire.py; shares no code with TensorBoard. It checks the
 framing, the Event/Summary structure against what tinytb must write (TF2
-forms, see /work/shared/FORMAT.md), per-tag step order, and collects the data
+forms, see docs/format.md), per-tag step order, and collects the data
 for comparison with the manifest.
 """
 

@@ -495,7 +495,7 @@ def test_pull(logs, out, build, with_server):
     manifest = os.path.join(out, "pulled-manifest.json")
     with open(manifest, "w") as f:
         json.dump({"runs": runs}, f)
-    judge = [sys.executable, os.path.join(ROOT, "tests", "compat", "tb_judge.py"), "--logdir", dst,
+    judge = [sys.executable, os.path.join(ROOT, "tests", "tensorboard", "tb_judge.py"), "--logdir", dst,
              "--manifest", manifest] + ([] if with_server else ["--no-server"])
     p = subprocess.run(judge, capture_output=True, text=True, timeout=600)
     last = p.stdout.strip().splitlines()[-1] if p.stdout.strip() else ""

@@ -22,8 +22,8 @@
 // What it does not model: FAT tables, sectors, caching modes (FF_FS_TINY), exFAT,
 // FF_FS_LOCK, reading, other open modes (FR_INVALID_PARAMETER), a torn sector write
 // damaging bytes that were already synced (docs/storage.md discusses that risk).
-#ifndef TINYTB_TESTS_FATFS_STANDIN_FATFS_STANDIN_H_
-#define TINYTB_TESTS_FATFS_STANDIN_FATFS_STANDIN_H_
+#ifndef TINYTB_TESTS_PORTS_FATFS_FATFS_STANDIN_H_
+#define TINYTB_TESTS_PORTS_FATFS_FATFS_STANDIN_H_
 
 #include <stdint.h>
 
@@ -65,4 +65,4 @@ void add_file(const std::string& path, const std::vector<uint8_t>& bytes);
 
 }  // namespace fatfs_standin
 
-#endif  // TINYTB_TESTS_FATFS_STANDIN_FATFS_STANDIN_H_
+#endif  // TINYTB_TESTS_PORTS_FATFS_FATFS_STANDIN_H_

@@ -6,8 +6,8 @@
  *
  * Only what ports/fatfs/ calls is declared. FIL's fields are the stand-in's own: the
  * port never touches a field of FIL, so the real FIL layout works the same. */
-#ifndef TINYTB_TESTS_FATFS_STANDIN_FF_H_
-#define TINYTB_TESTS_FATFS_STANDIN_FF_H_
+#ifndef TINYTB_TESTS_PORTS_FATFS_FF_H_
+#define TINYTB_TESTS_PORTS_FATFS_FF_H_
 
 #include <stdint.h>
 
@@ -84,4 +84,4 @@ FRESULT f_mkdir(const TCHAR* path);
 }
 #endif
 
-#endif /* TINYTB_TESTS_FATFS_STANDIN_FF_H_ */
+#endif /* TINYTB_TESTS_PORTS_FATFS_FF_H_ */

@@ -1,7 +1,7 @@
 /* tinytb tests: the FatFs configuration options ports/fatfs/ depends on, with the
  * meanings ChaN documents for ffconf.h. FF_USE_LFN is set per test build (-D). */
-#ifndef TINYTB_TESTS_FATFS_STANDIN_FFCONF_H_
-#define TINYTB_TESTS_FATFS_STANDIN_FFCONF_H_
+#ifndef TINYTB_TESTS_PORTS_FATFS_FFCONF_H_
+#define TINYTB_TESTS_PORTS_FATFS_FFCONF_H_
 
 #define FFCONF_DEF 80286 /* R0.15 */
 
@@ -15,4 +15,4 @@
 #define FF_FS_EXFAT 0
 #define FF_FS_LOCK 0
 
-#endif /* TINYTB_TESTS_FATFS_STANDIN_FFCONF_H_ */
+#endif /* TINYTB_TESTS_PORTS_FATFS_FFCONF_H_ */
