@@ -24,7 +24,11 @@ using tinytb::PngMode;
 
 constexpr const char* kRun = "esp32s3-cam/camera";
 constexpr int64_t kFrames = 200;
-constexpr int64_t kEvery = 10;
+// Images every 20 frames: 10 steps per tag, all that TensorBoard keeps of an image tag by
+// default (--samples_per_plugin images=10), so its step slider has no gaps.
+constexpr int64_t kEvery = 20;
+constexpr int64_t kQqvgaEvery = 3 * kEvery;  // the second camera, 4 of the 10 steps
+static_assert((kFrames + kEvery - 1) / kEvery <= 10, "at most 10 image steps per tag");
 constexpr int64_t kLightsDim = 150;
 constexpr uint32_t kSide = 96;                      // the model's input
 constexpr uint32_t kMapSide = 48, kMaps = 8;        // first layer: stride 2, 8 channels
@@ -51,7 +55,7 @@ RgbPng g_rgb_png;
 MapPng g_map_png;
 
 // The camera driver's buffers and the model's tensors (internal RAM or PSRAM on the board).
-uint8_t g_bmp[16 * 1024];                  // person_96x96_gray.bmp as read from flash
+uint8_t g_bmp[16 * 1024];                  // the person BMP as read from flash
 size_t g_bmp_size = 0;
 uint32_t g_bmp_pixels = 0;                 // offset of its pixel rows
 uint8_t g_dimmed[kSide * kSide];           // the sensor's frame once the lights dim (BMP row order)
@@ -77,7 +81,7 @@ using demo_data::data_dir;
 void load_bmp() {
   const demo_data::PersonBmp bmp = demo_data::load_person_bmp(g_bmp, sizeof(g_bmp));
   // The indices are viewed as gray levels in place, so the palette must map i to gray i.
-  if (!bmp.gray_palette) die("the palette is not gray", "person_96x96_gray.bmp");
+  if (!bmp.gray_palette) die("the palette is not gray", demo_data::kPersonFile);
   g_bmp_size = bmp.size;
   g_bmp_pixels = static_cast<uint32_t>(bmp.bottom_row - g_bmp);
 }
@@ -232,7 +236,7 @@ void run(const char* logdir, Result* result) {
     log_images("model/feature_map", step, maps, 4, g_map_png);
     const ImageView pan = pan_view(step);
     log_images("camera/pan", step, &pan, 1, g_rgb_png);
-    if (step % 50 == 0) {
+    if (step % kQqvgaEvery == 0) {
       const ImageView qqvga = qqvga_view();
       log_images("camera/qqvga", step, &qqvga, 1, g_rgb_png);
     }
@@ -344,7 +348,7 @@ bool write_manifest_run(FILE* f, const char* manifest_path) {
             kWindowH);
   }
   fputs("],\n      \"camera/qqvga\": [", f);
-  for (int64_t step = 0; step < kFrames; step += 50) {
+  for (int64_t step = 0; step < kFrames; step += kQqvgaEvery) {
     point(f, step == 0, step, 160, 120);
     fprintf(f, "{\"source\": \"%s\", \"format\": \"rgb565be\", \"width\": 160, \"height\": 120}]}]", qqvga_path);
   }

@@ -4,11 +4,12 @@
 //
 // The same ESP32-S3 camera board as the esp32s3-cam/int8 and float32 runs; one step is
 // one camera frame, 200 steps, the same timeline (someone in view from step 40 to 119,
-// the lights dim at step 150). The run "esp32s3-cam/camera" logs, every 10 steps:
+// the lights dim at step 150). The run "esp32s3-cam/camera" logs, every 20 steps:
 //
 //   camera/frame        the 96x96 gray frame the model saw: the real TFLM test frame
-//                       (person_96x96_gray.bmp), read in place from the BMP's bottom-up
-//                       rows (a negative row stride, no copy); darker once the lights dim
+//                       with its int8 wrap undone (person_96x96_gray_clean.bmp), read in
+//                       place from the BMP's bottom-up rows (a negative row stride, no
+//                       copy); darker once the lights dim
 //   model/input_int8    the model's int8 input tensor (pixel - 128; scale 1/256, zero
 //                       point -128), shown as tf.summary.image would show its reals
 //   model/feature_map   4 samples: channels 0-3 of a 48x48x8 float32 feature map (CHW)
@@ -17,7 +18,7 @@
 //                       a 768x512 RGB565 (big-endian) frame, halved to 160x120, cropped
 //                       and scaled by tinytb while encoding (the photograph
 //                       kodim23_768x512_rgb.png is the scene)
-// and at steps 0, 50, 100 and 150:
+// and at steps 0, 60, 120 and 180:
 //   camera/qqvga        the photograph cropped and scaled to 160x120 and packed RGB565
 //                       big-endian, the way an ESP32 camera driver delivers QQVGA
 //

@@ -34,7 +34,7 @@ size_t read_file(const char* name, uint8_t* buf, size_t cap, char* path, size_t 
 }
 
 PersonBmp load_person_bmp(uint8_t* buf, size_t cap) {
-  constexpr const char* kName = "person_96x96_gray.bmp";
+  const char* const kName = kPersonFile;
   PersonBmp bmp;
   bmp.file = buf;
   bmp.size = read_file(kName, buf, cap);

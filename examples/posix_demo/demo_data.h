@@ -24,8 +24,10 @@ size_t read_file(const char* name, uint8_t* buf, size_t cap, char* path = nullpt
 
 constexpr uint32_t kPersonSide = 96;
 
-// TFLM's person frame (person_96x96_gray.bmp): an uncompressed 8-bit BMP, 96x96, rows
-// bottom-up, a 256-entry palette of (B, G, R, 0).
+// The person frame (kPersonFile): TFLM's person.bmp with its int8 wrap undone
+// (examples/data/SOURCES.md). An uncompressed 8-bit BMP, 96x96, rows bottom-up, a
+// 256-entry palette of (B, G, R, 0).
+constexpr const char* kPersonFile = "person_96x96_gray_clean.bmp";
 struct PersonBmp {
   const uint8_t* file = nullptr;        // the whole file, in the caller's buffer
   size_t size = 0;

@@ -243,7 +243,8 @@ void write_manifest_run(FILE* f) {
   }
   fputs("]},", f);
 
-  // The top-k tables again, independently: a stable sort and printf("%.4f").
+  // The top-k tables again, independently: a stable sort, printf("%.4f") and the Markdown
+  // table text_top_k() writes (these labels hold nothing it would escape).
   fputs("\n    \"text\": {\"kws/top_classes\": [", f);
   for (int64_t step = 0; step < kSteps; ++step) {
     make_step(step, &g_step);
@@ -256,13 +257,13 @@ void write_manifest_run(FILE* f) {
         order[j - 1] = t;
       }
     }
-    fprintf(f, "%s[%d, {\"shape\": [%u, 2], \"values\": [\"class\", \"score\"", step == 0 ? "" : ", ",
-            static_cast<int>(step), static_cast<unsigned>(kTopK + 1));
+    fprintf(f, "%s[%d, {\"shape\": [], \"values\": [\"| class | score |\\n| --- | --- |\\n",
+            step == 0 ? "" : ", ", static_cast<int>(step));
     for (size_t r = 0; r < kTopK; ++r) {
       const double score = static_cast<double>(kSoftmax.scale) * (g_step.scores[order[r]] - kSoftmax.zero_point);
-      fprintf(f, ", \"%s\", \"%.4f\"", kLabels[order[r]], score);
+      fprintf(f, "| %s | %.4f |\\n", kLabels[order[r]], score);
     }
-    fputs("]}]", f);
+    fputs("\"]}]", f);
   }
   fputs("]},", f);
 

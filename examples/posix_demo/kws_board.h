@@ -14,7 +14,7 @@
 //   kws/scores        histogram: the int8 softmax output (scale 1/256, zero point -128)
 //   kws/top_classes   text: the 3 best classes and their scores (text_top_k)
 //   kws/yes_score     scalar
-//   camera/pixels     histogram: the 96x96 gray frame (person_96x96_gray.bmp) under
+//   camera/pixels     histogram: the 96x96 gray frame (person_96x96_gray_clean.bmp) under
 //                     that step's auto-exposure, fed row by row in TF2's two passes
 //
 // The board is simulated (the scores and the exposure come from a seeded generator);

@@ -12,7 +12,8 @@
 //   esp32s3-cam/int8      model/person_score, model/no_person_score, model/latency_ms,
 //   esp32s3-cam/float32   camera/fps, camera/exposure_ms, system/free_ram_kb,
 //                         system/queue_high_water_bytes, system/battery_v  (scalars)
-//                         run/config (Markdown), model/top_classes (table), run/events (list)
+//                         run/config (Markdown), model/top_classes (a Markdown table),
+//                         run/events (list)
 //
 // The board is simulated, deterministically (a seeded LCG); the logging is real and is
 // what firmware would do: static writers and a static sink, no heap, every Status checked.
@@ -190,7 +191,6 @@ class Logger {
   void scalar(const char* name, int64_t step, float value);
   void markdown(const char* name, int64_t step, const char* text);
   void list(const char* name, int64_t step, const char* const* items, size_t count);
-  void table(const char* name, int64_t step, const char* const* cells, size_t rows, size_t cols);
 
  private:
   tinytb::Scope scope_;
@@ -296,17 +296,15 @@ void run_board(const char* logdir, size_t index, RunResult* result) {
     }
 
     if (step % kReportEvery == 0 || step == kFrames - 1) {
-      char person[16], no_person[16];
-      snprintf(person, sizeof(person), "%.3f", static_cast<double>(f.person_score));
-      snprintf(no_person, sizeof(no_person), "%.3f", static_cast<double>(f.no_person_score));
+      // A Markdown table in one string: TensorBoard draws a rank-2 table without a header row.
       const bool person_first = f.person_score >= f.no_person_score;
-      const char* top_classes[] = {"class",
-                                   "score",
-                                   person_first ? "person" : "no person",
-                                   person_first ? person : no_person,
-                                   person_first ? "no person" : "person",
-                                   person_first ? no_person : person};
-      model.table("top_classes", step, top_classes, 3, 2);
+      char top_classes[128];
+      snprintf(top_classes, sizeof(top_classes), "| class | score |\n| --- | --- |\n| %s | %.3f |\n| %s | %.3f |\n",
+               person_first ? "person" : "no person",
+               static_cast<double>(person_first ? f.person_score : f.no_person_score),
+               person_first ? "no person" : "person",
+               static_cast<double>(person_first ? f.no_person_score : f.person_score));
+      model.markdown("top_classes", step, top_classes);
       size_t count = 0;
       const char* const* items = events.items(&count);
       run.list("events", step, items, count);
@@ -588,12 +586,6 @@ void Logger::markdown(const char* name, int64_t step, const char* text) {
 void Logger::list(const char* name, int64_t step, const char* const* items, size_t count) {
   must(scope_.text_list(name, step, items, count), scope_.prefix(), name);
   manifest::text(run_, scope_.prefix(), name, step, 1, items, 1, count);
-  ++g_records;
-}
-
-void Logger::table(const char* name, int64_t step, const char* const* cells, size_t rows, size_t cols) {
-  must(scope_.text_table(name, step, cells, rows, cols), scope_.prefix(), name);
-  manifest::text(run_, scope_.prefix(), name, step, 2, cells, rows, cols);
   ++g_records;
 }
 

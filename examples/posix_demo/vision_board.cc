@@ -21,7 +21,10 @@ namespace vision_board {
 namespace {
 
 constexpr const char* kRun = "stm32h7-cam/vision";
-constexpr int64_t kEpochs = 10;  // steps: TensorBoard keeps 10 images per tag, so all of them
+// Epoch n (1..10) is logged at step n, after its training: TensorBoard keeps 10 images per
+// tag by default, so every epoch's charts are shown.
+constexpr int64_t kEpochs = 10;
+static_assert(kEpochs <= 10, "at most 10 image steps per tag");
 constexpr int kSide = 96;        // the camera frame
 constexpr int kClasses = 10;     // the digit classifier
 constexpr int kEvalPerClass = 100;
@@ -53,7 +56,7 @@ uint8_t g_tiles[25][28 * 28];    // the 5x5 grid's inputs
 char g_labels[25][12];
 int8_t g_maps[kMapSide * kMapSide * kMaps];
 uint8_t g_edges[kSide * kSide], g_output[kSide * kSide];
-uint8_t g_mask[kMapSide * kMapSide];
+uint8_t g_mask[2 * kSide * 2 * kSide];  // the person's mask, in its box on the 2x canvas
 uint32_t g_counts[kClasses * kClasses];
 
 [[noreturn]] void die(const char* what, const char* detail) {
@@ -66,8 +69,6 @@ void must(tinytb::Status s, const char* what) {
 }
 
 // ---- the camera frame ------------------------------------------------------------------------------
-
-
 
 // TFLM's person frame: an 8-bit BMP, bottom-up rows, a 256-entry palette (B, G, R, 0).
 void load_frame() { demo_data::load_person_gray(g_frame); }
@@ -83,7 +84,8 @@ struct Lcg {
   float symmetric() { return 2.0f * uniform() - 1.0f; }
 };
 
-float progress(int64_t epoch) { return static_cast<float>(epoch) / static_cast<float>(kEpochs - 1); }
+// 0 after the first epoch, 1 after the last.
+float progress(int64_t epoch) { return static_cast<float>(epoch - 1) / static_cast<float>(kEpochs - 1); }
 
 // The eval set's confusion counts after `epoch`: each digit's accuracy rises from 30% to
 // its final value; the errors go more and more to the look-alikes (4/9, 3/5/8, 1/7, 2/7).
@@ -91,7 +93,7 @@ void make_counts(int64_t epoch, uint32_t* counts) {
   static const float kFinal[kClasses] = {0.98f, 0.99f, 0.93f, 0.91f, 0.94f, 0.89f, 0.96f, 0.94f, 0.87f, 0.90f};
   static const int kLookAlike[kClasses][2] = {{6, 8}, {7, 4}, {7, 3}, {5, 8}, {9, 1}, {3, 8}, {5, 0}, {1, 2},
                                                {3, 5}, {4, 7}};
-  const float learned = 1.0f - powf(0.62f, static_cast<float>(epoch) + 1.0f);
+  const float learned = 1.0f - powf(0.62f, static_cast<float>(epoch));
   Lcg lcg{0x5eed0000u + static_cast<uint32_t>(epoch)};
   for (int t = 0; t < kClasses; ++t) {
     uint32_t* row = counts + t * kClasses;
@@ -209,39 +211,62 @@ void make_feature_maps(int64_t epoch, float* scale, int32_t* zero_point) {
 }
 
 // The detector after `epoch`: a person box that settles on the person as its score rises,
-// a lamp false positive that fades, and a person mask (head and shoulders, 48x48).
+// and a ceiling light taken for a lamp early on, fading below the threshold.
 constexpr float kMinScore = 0.3f;
+constexpr int kZoom = 2;                             // the frame is drawn at 2x
+constexpr tinytb::Rect kPersonBox{23, 12, 50, 84};  // where the person is in the frame
 const char* const kDetectionClasses[3] = {"background", "person", "lamp"};
+
+int32_t clamp_to_frame(long v) { return static_cast<int32_t>(v < 0 ? 0 : v > kSide ? kSide : v); }
 
 void make_detections(int64_t epoch, tinytb::Detection* d) {
   const float t = progress(epoch);
   Lcg lcg{0xd37ec700u + static_cast<uint32_t>(epoch)};
-  const float jitter = 10.0f * (1.0f - t);
-  d[0] = tinytb::Detection{{static_cast<int32_t>(lroundf(23 + jitter * lcg.symmetric())),
-                            static_cast<int32_t>(lroundf(9 + jitter * lcg.symmetric())),
-                            static_cast<int32_t>(lroundf(50 + jitter * lcg.symmetric())), 87 - static_cast<int32_t>(epoch)},
-                           1, 0.42f + 0.52f * t + 0.03f * lcg.symmetric()};
-  d[1] = tinytb::Detection{{3, 6, 16, 26}, 2, 0.62f * (1.0f - t) + 0.05f * lcg.uniform()};
-  // Early epochs: a ragged outline (every row's edges off by up to 5 px), smooth by the end.
-  const float ragged = 5.0f * (1.0f - t);
-  for (int y = 0; y < kMapSide; ++y) {
-    const float left = ragged * lcg.symmetric();
-    const float right = ragged * lcg.symmetric();
-    for (int x = 0; x < kMapSide; ++x) {
-      const float fx = static_cast<float>(x) - 24.0f;
-      const float edge = fx < 0.0f ? left : right;
-      const float hx = (fx < 0.0f ? fx - edge : fx + edge) / 5.5f;
-      const float hy = (static_cast<float>(y) - 14.0f) / 7.0f;
+  const float jitter = 8.0f * (1.0f - t);  // frame pixels, each edge on its own
+  const float left = static_cast<float>(kPersonBox.x), top = static_cast<float>(kPersonBox.y);
+  const float right = left + static_cast<float>(kPersonBox.width), bottom = top + static_cast<float>(kPersonBox.height);
+  const int32_t x0 = clamp_to_frame(lroundf(left + jitter * lcg.symmetric()));
+  const int32_t y0 = clamp_to_frame(lroundf(top + jitter * lcg.symmetric()));
+  const int32_t x1 = clamp_to_frame(lroundf(right + jitter * lcg.symmetric()));
+  const int32_t y1 = clamp_to_frame(lroundf(bottom - jitter * lcg.uniform()));  // the frame ends at the bottom
+  d[0] = tinytb::Detection{{x0, y0, x1 - x0, y1 - y0}, 1, 0.42f + 0.52f * t + 0.03f * lcg.symmetric()};
+  d[1] = tinytb::Detection{{76, 20, 18, 24}, 2, 0.62f * (1.0f - t) + 0.05f * lcg.uniform()};
+}
+
+// The person's instance mask for `box` (frame pixels), as Mask R-CNN-style heads give it:
+// predicted in box coordinates and pasted into the box, here straight at the canvas's 2x
+// resolution, so it stays inside the box and its outline has no blocks. The shape is the
+// person's in this frame, in units of the box (u, v in 0..1 across and down): a round
+// head, sloping shoulders, the torso, and the light between the right arm and the body.
+// Early in training the outline wobbles; it settles, never quite still.
+void make_mask(int64_t epoch, const tinytb::Rect& box) {
+  const float t = progress(epoch);
+  Lcg lcg{0x3a5c0000u + static_cast<uint32_t>(epoch)};
+  const float wobble = 0.012f + 0.05f * (1.0f - t);
+  const float phase1 = 6.2832f * lcg.uniform(), phase2 = 6.2832f * lcg.uniform();
+  const int w = kZoom * box.width, h = kZoom * box.height;
+  for (int y = 0; y < h; ++y) {
+    const float v = (static_cast<float>(y) + 0.5f) / static_cast<float>(h);
+    const float edge = wobble * (0.6f * sinf(23.0f * v + phase1) + 0.4f * sinf(57.0f * v + phase2));
+    for (int x = 0; x < w; ++x) {
+      const float u = (static_cast<float>(x) + 0.5f) / static_cast<float>(w);
+      const float hx = (u - 0.56f) / (0.24f + edge), hy = (v - 0.15f) / 0.137f;
       const bool head = hx * hx + hy * hy <= 1.0f;
-      const float half = 10.0f + static_cast<float>(y - 20) / 2.0f + edge;  // shoulders widen downwards
-      const bool body = y >= 20 && fx >= -half && fx < half;
-      g_mask[y * kMapSide + x] = static_cast<uint8_t>(head || body ? 1 : 0);
+      const float l = (0.2f - u) / 0.16f, r = (u - 0.78f) / 0.16f;  // out along each shoulder
+      const float top = u < 0.2f ? 0.25f + 0.06f * l * l : u > 0.78f ? 0.262f + 0.07f * r * r : 0.25f;
+      const float gx = (u - 0.77f) / 0.03f, gy = (v - 0.63f) / 0.11f;
+      const bool gap = gx * gx + gy * gy <= 1.0f;
+      const bool body = v >= top && u >= 0.02f - edge && u <= 0.97f + edge && !gap;
+      g_mask[y * w + x] = static_cast<uint8_t>(head || body ? 1 : 0);
     }
   }
 }
 
 // pix2pix-style: the input is the frame's edges (Sobel magnitude, dark on white), the
-// output the generator's image, blurred and noisy early and close to the frame late.
+// output the generator's guess at the frame from them. An edges-to-photo generator never
+// gives the truth back: it blurs what the edges do not say, pulls tones towards middle
+// gray, leaves blotches in flat areas, and its stride-2 transposed convolutions leave a
+// faint checkerboard. Training shrinks each of these; none goes away.
 void make_pix2pix(int64_t epoch) {
   for (int y = 0; y < kSide; ++y) {
     for (int x = 0; x < kSide; ++x) {
@@ -259,8 +284,18 @@ void make_pix2pix(int64_t epoch) {
     }
   }
   const float t = progress(epoch);
-  const int radius = static_cast<int>(lroundf(5.0f * (1.0f - t)));
+  const int radius = 1 + static_cast<int>(lroundf(4.0f * (1.0f - t)));
+  const float contrast = 0.78f + 0.12f * t;
+  const float blotch = 14.0f + 36.0f * (1.0f - t);
+  const float checker = 4.0f + 12.0f * (1.0f - t);
+  const float grain = 30.0f * (1.0f - t);
   Lcg lcg{0x9a1e2u + static_cast<uint32_t>(epoch)};
+  constexpr int kCell = 12;  // the blotches: a smooth random field on a 12-pixel grid
+  constexpr int kKnots = kSide / kCell + 1;
+  float knots[kKnots][kKnots];
+  for (auto& row : knots) {
+    for (float& k : row) k = lcg.symmetric();
+  }
   for (int y = 0; y < kSide; ++y) {
     for (int x = 0; x < kSide; ++x) {
       int sum = 0, n = 0;
@@ -272,7 +307,13 @@ void make_pix2pix(int64_t epoch) {
           ++n;
         }
       }
-      const float v = static_cast<float>(sum) / static_cast<float>(n) + 60.0f * (1.0f - t) * lcg.symmetric();
+      const int kx = x / kCell, ky = y / kCell;
+      const float fx = static_cast<float>(x % kCell) / kCell, fy = static_cast<float>(y % kCell) / kCell;
+      const float field = (1.0f - fy) * ((1.0f - fx) * knots[ky][kx] + fx * knots[ky][kx + 1]) +
+                          fy * ((1.0f - fx) * knots[ky + 1][kx] + fx * knots[ky + 1][kx + 1]);
+      const float mean = static_cast<float>(sum) / static_cast<float>(n);
+      const float v = 128.0f + contrast * (mean - 128.0f) + blotch * field + (((x ^ y) & 1) ? checker : -checker) +
+                      grain * lcg.symmetric();
       g_output[y * kSide + x] = static_cast<uint8_t>(v < 0.0f ? 0.0f : v > 255.0f ? 255.0f : v);
     }
   }
@@ -293,7 +334,7 @@ const tinytb::Canvas& draw(Chart chart, int64_t epoch) {
       static const char* const kDigits[kClasses] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
       make_counts(epoch, g_counts);
       static char title[48];
-      snprintf(title, sizeof(title), "Confusion matrix, epoch %d", static_cast<int>(epoch) + 1);
+      snprintf(title, sizeof(title), "Confusion matrix, epoch %d", static_cast<int>(epoch));
       tinytb::ConfusionMatrixOptions o;
       o.class_names = kDigits;
       o.title = title;
@@ -325,6 +366,7 @@ const tinytb::Canvas& draw(Chart chart, int64_t epoch) {
       o.cols = 4;
       o.zoom = 2;
       o.labels = true;
+      o.text_scale = 2;  // TensorBoard shows the 400-pixel figure about 350 wide: 16-pixel digits
       o.margin = 4;
       must(tinytb::draw_feature_maps(g_rgb, tinytb::Values(g_maps, sizeof(g_maps), {scale, zero_point}),
                                      {kMapSide, kMapSide, kMaps}, o),
@@ -334,18 +376,23 @@ const tinytb::Canvas& draw(Chart chart, int64_t epoch) {
     case kDetections: {
       tinytb::Detection d[2];
       make_detections(epoch, d);
-      must(g_rgb.resize(2 * kSide, 2 * kSide), "resize");
-      must(tinytb::draw_image(g_rgb, tinytb::Rect{0, 0, 2 * kSide, 2 * kSide},
+      const tinytb::Rect& box = d[0].box;
+      make_mask(epoch, box);
+      must(g_rgb.resize(kZoom * kSide, kZoom * kSide), "resize");
+      must(tinytb::draw_image(g_rgb, tinytb::Rect{0, 0, kZoom * kSide, kZoom * kSide},
                               ImageView::frame(PixelFormat::kGray8, g_frame, kSide, kSide)),
            "frame");
       tinytb::MaskOptions m;
       m.alpha = 96;
-      must(tinytb::blend_mask(g_rgb, g_mask, kMapSide, kMapSide, m), "mask");
+      m.destination = tinytb::Rect{kZoom * box.x, kZoom * box.y, kZoom * box.width, kZoom * box.height};
+      must(tinytb::blend_mask(g_rgb, g_mask, static_cast<uint16_t>(m.destination.width),
+                              static_cast<uint16_t>(m.destination.height), m),
+           "mask");
       tinytb::DetectionOptions o;
       o.class_names = kDetectionClasses;
       o.class_count = 3;
       o.min_score = kMinScore;
-      o.zoom = 2;
+      o.zoom = kZoom;
       must(tinytb::draw_detections(g_rgb, d, 2, o), kTags[chart]);
       return g_rgb;
     }
@@ -358,6 +405,7 @@ const tinytb::Canvas& draw(Chart chart, int64_t epoch) {
       tinytb::ConcatOptions o;
       o.extent = 2 * kSide;
       o.titles = kTitles;
+      o.text_scale = 2;  // the 592-pixel figure is shown about 350 wide: 10-pixel titles
       must(tinytb::draw_concat(g_gray, views, 3, o), kTags[chart]);
       return g_gray;
     }
@@ -384,7 +432,7 @@ void run(const char* logdir, Result* result) {
   must(g_writer.open(g_sink, options), "open");
 
   uint32_t records = 1;
-  for (int64_t epoch = 0; epoch < kEpochs; ++epoch) {
+  for (int64_t epoch = 1; epoch <= kEpochs; ++epoch) {
     g_now_epoch = epoch;
     for (int c = 0; c < kCharts; ++c) {
       const tinytb::Canvas& canvas = draw(static_cast<Chart>(c), epoch);
@@ -425,15 +473,15 @@ bool write_manifest_run(FILE* f, const char* manifest_path) {
 
   fprintf(f, "\"%s\": {", kRun);
   fputs("\n    \"scalars\": {\"eval/accuracy\": [", f);
-  for (int64_t epoch = 0; epoch < kEpochs; ++epoch) {
+  for (int64_t epoch = 1; epoch <= kEpochs; ++epoch) {
     make_counts(epoch, g_counts);
-    fprintf(f, "%s[%d, %.9g]", epoch == 0 ? "" : ", ", static_cast<int>(epoch),
+    fprintf(f, "%s[%d, %.9g]", epoch == 1 ? "" : ", ", static_cast<int>(epoch),
             static_cast<double>(accuracy(g_counts)));
   }
   fputs("]},\n    \"images\": {", f);
   for (int c = 0; c < kCharts; ++c) {
     fprintf(f, "%s\n      \"%s\": [", c == 0 ? "" : ",", kTags[c]);
-    for (int64_t epoch = 0; epoch < kEpochs; ++epoch) {
+    for (int64_t epoch = 1; epoch <= kEpochs; ++epoch) {
       const tinytb::Canvas& canvas = draw(static_cast<Chart>(c), epoch);
       char path[PATH_MAX + 64];
       snprintf(path, sizeof(path), "%s/vision_%d_%d.raw", raw_dir, c, static_cast<int>(epoch));
@@ -445,7 +493,7 @@ bool write_manifest_run(FILE* f, const char* manifest_path) {
       fprintf(f,
               "%s[%d, {\"width\": %u, \"height\": %u, \"images\": [{\"source\": \"%s\", \"format\": \"%s\", "
               "\"width\": %u, \"height\": %u}]}]",
-              epoch == 0 ? "" : ", ", static_cast<int>(epoch), canvas.width(), canvas.height(), path,
+              epoch == 1 ? "" : ", ", static_cast<int>(epoch), canvas.width(), canvas.height(), path,
               gray ? "gray8" : "rgb888", canvas.width(), canvas.height());
     }
     fputs("]", f);

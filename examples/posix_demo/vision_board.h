@@ -3,8 +3,8 @@
 //
 // An STM32H7 camera board (OpenMV-class: 1 MB SRAM, 32 MB SDRAM for frame and canvas
 // buffers) trains a small digit classifier on the device for 10 epochs and runs its vision
-// models on the 96x96 camera frame. One epoch is one step. The run "stm32h7-cam/vision"
-// logs, every epoch:
+// models on the 96x96 camera frame. Epoch n is step n (1..10). The run
+// "stm32h7-cam/vision" logs, after every epoch:
 //
 //   eval/confusion_matrix        the digit classifier on its 1000-sample eval set: counts
 //                                in, cells shaded by row-normalised value, the values
@@ -17,14 +17,17 @@
 //                                1..3 px with the epoch
 //   model/feature_maps           the 8 channels of the first conv layer (3x3, stride 2,
 //                                int8 output) over the real camera frame
-//                                (person_96x96_gray.bmp), tiled with viridis; the filters
-//                                go from their random initialisation to edge detectors
+//                                (person_96x96_gray_clean.bmp), tiled with viridis; the
+//                                filters go from their random initialisation to edge
+//                                detectors
 //   camera/detections            the frame at 2x with the detector's boxes, class and
-//                                score, and its person mask blended over it; the score
-//                                rises and an early false positive (a ceiling lamp)
-//                                drops below the threshold
+//                                score, and the person's instance mask blended inside
+//                                its box; the box settles and its score rises, and an
+//                                early false positive (a ceiling light taken for a
+//                                lamp) drops below the threshold
 //   pix2pix/input_output_truth   edges of the frame | the generator's output | the frame:
-//                                the output sharpens towards the truth
+//                                the output sharpens towards the truth but stays a
+//                                guess (softer, flatter, blotchy)
 //
 // What is simulated: the training (confusion counts, filter weights, boxes, scores, the
 // mask and the generator's output follow fixed schedules from a seeded generator). What

@@ -14,6 +14,7 @@ import sys
 
 from PIL import Image
 
+PERSON = "person_96x96_gray_clean.bmp"  # the TFLM frame, its int8 wrap undone (examples/data/SOURCES.md)
 TAB10 = [0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf]
 # ColorBrewer Blues, 9 classes, as published (colorbrewer2.org).
 BLUES = ["f7fbff", "deebf7", "c6dbef", "9ecae1", "6baed6", "4292c6", "2171b5", "08519c", "08306b"]
@@ -92,7 +93,7 @@ def mnist_grid(c, gallery, data):
 
 
 def frame_panels(c, gallery, data):
-    bmp = Image.open(os.path.join(data, "person_96x96_gray.bmp")).convert("L")
+    bmp = Image.open(os.path.join(data, PERSON)).convert("L")
     img = rgb(Image.open(os.path.join(gallery, "concat_frame.png")))
     # Titles "frame" and "crop x2" (9 + 3 px band), extent 192, gap 4, margin 4.
     c.check("concat_frame.size", [] if img.size == (4 + 192 + 4 + 192 + 4, 4 + 12 + 192 + 4) else
@@ -102,7 +103,7 @@ def frame_panels(c, gallery, data):
 
 
 def detections(c, gallery, data):
-    bmp = Image.open(os.path.join(data, "person_96x96_gray.bmp")).convert("RGB")
+    bmp = Image.open(os.path.join(data, PERSON)).convert("RGB")
     img = rgb(Image.open(os.path.join(gallery, "detections.png")))
     orange = hex_rgb(TAB10[1])
     errors = []
@@ -123,6 +124,22 @@ def detections(c, gallery, data):
         if img.getpixel((x, y)) != want:
             errors.append("(%d,%d) %s, want %s" % (x, y, img.getpixel((x, y)), want))
     c.check("detections.frame-underneath", errors)
+    # The mask stays in the person's box: outside the boxes and the tags above them, every
+    # pixel is the frame's. Boxes (frame pixels) and tags as gallery.cc draws them at zoom 2.
+    boxes = [((24, 6, 48, 90), "person 0.87"), ((38, 10, 20, 26), "person 0.41"), ((2, 4, 18, 30), "light 0.66")]
+    covered = []
+    for (x, y, w, h), tag in boxes:
+        tag_w, tag_h = text_width(tag) + 2, 11
+        covered.append((2 * x, max(0, 2 * y - tag_h), 2 * x + max(2 * w, tag_w), 2 * (y + h)))
+    errors = []
+    for y in range(img.height):
+        for x in range(img.width):
+            if any(x0 <= x < x1 and y0 <= y < y1 for x0, y0, x1, y1 in covered):
+                continue
+            want = bmp.getpixel((x // 2, y // 2))
+            if img.getpixel((x, y)) != want:
+                errors.append("(%d,%d) %s, want %s" % (x, y, img.getpixel((x, y)), want))
+    c.check("detections.mask-inside-its-box", errors)
 
 
 def confusion_matrix(c, gallery):

@@ -1,6 +1,6 @@
 // The rendering gallery: every chart drawn from real data (MNIST digits, the TFLM person
-// frame, a Kodak photograph) into PNG files, for a person to look at and for
-// tests/render/check_gallery.py to check pixel by pixel.
+// frame with its int8 wrap undone, a Kodak photograph) into PNG files, for a person to
+// look at and for tests/render/check_gallery.py to check pixel by pixel.
 //
 //   build/render_gallery --data examples/data --out build/render-gallery
 //
@@ -84,7 +84,8 @@ std::vector<uint8_t> load_rgb_png(const std::string& path, unsigned* w, unsigned
   return out;
 }
 
-// The TFLM person frame: 8-bit BMP, bottom-up rows, a gray palette. Returned as stored.
+// The TFLM person frame (person_96x96_gray_clean.bmp, examples/data/SOURCES.md): 8-bit
+// BMP, bottom-up rows, a gray palette. Returned as stored.
 std::vector<uint8_t> load_bmp(const std::string& path) {
   FILE* f = fopen(path.c_str(), "rb");
   if (f == nullptr) {
@@ -277,20 +278,25 @@ void detections(const ImageView& frame) {
   OwnedCanvas c(192 * 192 * 3);
   check(c.canvas.resize(192, 192), "resize");
   check(tinytb::draw_image(c.canvas, Rect{0, 0, 192, 192}, frame), "frame");
-  // A person segmentation mask (class 1) at 48x48: an ellipse for the head, a box for the body.
-  static uint8_t mask[48 * 48];
-  for (int y = 0; y < 48; ++y) {
-    for (int x = 0; x < 48; ++x) {
-      const float hx = (x - 23.5f) / 6.0f, hy = (y - 12.0f) / 7.5f;
+  // The person's instance mask (class 1), pasted into its box at the canvas's resolution
+  // (frame box (24, 6, 48, 90) at 2x): a round head over sloping shoulders and the torso.
+  constexpr int kMaskW = 96, kMaskH = 180;
+  static uint8_t mask[kMaskW * kMaskH];
+  for (int y = 0; y < kMaskH; ++y) {
+    for (int x = 0; x < kMaskW; ++x) {
+      const float u = (x + 0.5f) / kMaskW, v = (y + 0.5f) / kMaskH;
+      const float hx = (u - 0.56f) / 0.25f, hy = (v - 0.21f) / 0.13f;
       const bool head = hx * hx + hy * hy <= 1.0f;
-      const bool body = y >= 19 && x >= 12 + (y - 19) / 4 - 2 && x <= 35 - (y - 19) / 4 + 3;
-      mask[y * 48 + x] = head || body ? 1 : 0;
+      const float side = u < 0.5f ? (0.25f - u) / 0.22f : (u - 0.75f) / 0.22f;  // out along a shoulder
+      const bool body = v >= 0.3f + (side > 0.0f ? 0.07f * side * side : 0.0f) && u >= 0.02f && u <= 0.98f;
+      mask[y * kMaskW + x] = head || body ? 1 : 0;
     }
   }
   tinytb::MaskOptions m;
   m.alpha = 96;
   m.palette = nullptr;
-  check(tinytb::blend_mask(c.canvas, mask, 48, 48, m), "mask");
+  m.destination = Rect{48, 12, kMaskW, kMaskH};
+  check(tinytb::blend_mask(c.canvas, mask, kMaskW, kMaskH, m), "mask");
   const char* names[3] = {"background", "person", "light"};
   const tinytb::Detection dets[3] = {
       {{24, 6, 48, 90}, 1, 0.87f},
@@ -365,7 +371,7 @@ int main(int argc, char** argv) {
     if (strcmp(argv[i], "--out") == 0) g_out = argv[i + 1];
   }
   printf("render gallery: %s\n", g_out.c_str());
-  std::vector<uint8_t> bmp = load_bmp(data + "/person_96x96_gray.bmp");
+  std::vector<uint8_t> bmp = load_bmp(data + "/person_96x96_gray_clean.bmp");
   if (bmp.size() != 1078 + 96 * 96) {
     fprintf(stderr, "gallery: unexpected BMP size %zu\n", bmp.size());
     return 1;

@@ -7,7 +7,7 @@
 Computed here, independently of the firmware, from the same inputs: the camera frames
 (the raw files make_frames.py wrote beside the arrays compiled into the firmware), the
 auto-exposure ramp (camera.h), the model stand-in (model.h, in numpy), the top-k table
-(printf's "%.4f"), the board note (firmware_config.h). Only the costs, which exist only
+(printf's "%.4f" in a Markdown table), the board note (firmware_config.h). Only the costs, which exist only
 on the target, come from the firmware's console, and every frame's line must be there.
 
 Writes OUT/manifest.json and, for the judge's image checks, OUT/sources/ (the bytes each
@@ -64,12 +64,12 @@ def dequantise(q):
     return (q + 128) / 256.0  # exact in float32: scale 1/256, zero point -128
 
 
-def top_k_cells(scores):
+def top_k_table(scores):
+    """text_top_k's Markdown table (the labels hold nothing it would escape)."""
     order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
-    cells = ["class", "score"]
-    for i in order:
-        cells += [LABELS[i], "%.4f" % dequantise(scores[i])]
-    return cells
+    rows = ["| class | score |", "| --- | --- |"]
+    rows += ["| %s | %.4f |" % (LABELS[i], dequantise(scores[i])) for i in order]
+    return "".join(row + "\n" for row in rows)
 
 
 def description(core, machine, frames, images, rgb):
@@ -139,7 +139,7 @@ def main(argv=None):
         scalars["model/instructions"].append([k, costs[k]["model"]])
         scalars["tinytb/log_instructions"].append([k, costs[k]["log"]])
         scalars["tinytb/log_stack_bytes"].append([k, costs[k]["stack"]])
-        text["model/top_classes"].append([k, {"shape": [3, 2], "values": top_k_cells(scores)}])
+        text["model/top_classes"].append([k, {"shape": [], "values": [top_k_table(scores)]}])
         if images == "none":
             continue
         path = os.path.join(sources, "gray_%d.gray8" % k)

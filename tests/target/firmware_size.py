@@ -14,7 +14,7 @@ the C library pieces they pull in, the writer, the PNG encoder and the sink;
               running the firmware under QEMU (board.h), not estimated;
   cost        instructions per logged frame (mean over the run), counted under QEMU with
               -icount shift=0,sleep=off: the same on every run.
-Prints a Markdown table (the README's "Footprint on Cortex-M4" section holds a copy).
+Prints Markdown tables (docs/firmware.md, "The footprint table", holds a copy).
 Standard library only.
 """
 

@@ -1,4 +1,4 @@
-// tinytb target benchmark (goal 4 of issue #6): instructions per frame on a Cortex-M4 for
+// tinytb target benchmark (docs/png.md): instructions per frame on a Cortex-M4 for
 // lodepng with its default settings and for tinytb's own deflate (default and fast), in
 // one firmware run on QEMU's mps2-an386 with -icount shift=0 (one instruction is one
 // nanosecond of virtual time; the FPGAIO counter ticks every 40 of them).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tinytb target benchmark (goal 4 of issue #6): lodepng default vs tinytb's deflate on a
+# tinytb target benchmark (docs/png.md): lodepng default vs tinytb's deflate on a
 # Cortex-M4 under QEMU, instructions per frame, every output checked on the host.
 #
 # Usage: run_png_qemu_bench.sh [--quick] [--timeout S] FIRMWARE.elf HOST_TOOL DATA_DIR RUN_DIR [JSON]
