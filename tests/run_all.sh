@@ -80,6 +80,10 @@ echo "tinytb tests"
 gtest_suite unit "$BUILD/unit_tests"
 gtest_suite unit-asan-ubsan "$BUILD/unit_tests_asan"
 gtest_suite alloc-trap "$BUILD/alloc_trap_test"
+# API traps the compiler and linker catch: a swapped scalar step and value does not compile; an
+# application built with other layout knobs than its library (tinytb/config.h) does not link.
+single_check api-swapped-args bash tests/writer/check_scalar_order.sh
+single_check config-mismatch bash tests/writer/check_config_link.sh "$BUILD"
 counted_suite judge-selftest "$PY" tests/tensorboard/selftest.py
 for writer in "$BUILD"/compat/*_writer; do
   name=$(basename "$writer" _writer)
@@ -90,10 +94,52 @@ single_check proto-regenerates-same bash tests/format/check_proto_regen.sh
 single_check arm-core-links-no-heap bash tests/target/check_no_heap.sh "$BUILD/arm/heap_check.elf"
 single_check arm-heap-canary-caught expect_failure bash tests/target/check_no_heap.sh "$BUILD/arm/heap_canary.elf"
 single_check deps-pinned-and-verified bash tools/fetch_deps.sh "${DEPS:-third_party}"
+# The demo's person frame is derived data (examples/data/SOURCES.md): the script must write it byte for byte.
+single_check data-clean-person-reproduces "$PY" examples/data/unwrap_person.py --check
+# Layering (docs/design.md, "Layers"): every #include follows the rule table, which design.md carries
+# verbatim; a copy of the tree with one include against the flow must fail, naming that include. The
+# repository stands on its own: nothing refers to the notes folder beside the checkout; a scratch
+# repository with one planted reference per pattern must fail, naming each and not the check itself.
+layers_catch_violation() {
+  local copy=$OUT/layers-canary out line
+  rm -rf "$copy" && mkdir -p "$copy/tools" && cp -r src include ports "$copy/" && cp -r tools/tinytb "$copy/tools/" &&
+    echo '#include "tinytb/writer/sink.h"' >>"$copy/src/format/record.cc" || return 1
+  line=$(wc -l <"$copy/src/format/record.cc")
+  out=$(python3 tools/check_layers.py --root "$copy") && return 1
+  echo "$out"
+  grep -qxF "src/format/record.cc:$line: format may not include tinytb/writer/sink.h (writer)" <<<"$out"
+}
+shared_refs_catch_planted() {
+  local repo=$OUT/shared-refs-canary
+  rm -rf "$repo" && mkdir -p "$repo/tools" && cp tools/check_no_shared_refs.sh "$repo/tools/" &&
+    printf 'notes\nsee ../%s/hooks\nframes in %s/data/\nas %s/FORMAT.md says\n' shared shared shared \
+      >"$repo/notes.md" && git -C "$repo" init -q && git -C "$repo" add -A || return 1
+  local out
+  out=$(bash "$repo/tools/check_no_shared_refs.sh" "$repo") && return 1
+  echo "$out"
+  [ "$(grep -c '^notes.md:[234]:' <<<"$out")" -eq 3 ] && ! grep -q '^tools/' <<<"$out"
+}
+single_check layers python3 tools/check_layers.py --docs docs/design.md
+single_check layers-catches-violation layers_catch_violation
+single_check no-shared-refs bash tools/check_no_shared_refs.sh
+single_check no-shared-refs-catches-planted shared_refs_catch_planted
+single_check doc-paths python3 tools/check_doc_paths.py
 # Storage (docs/storage.md): the FatFs port on its stand-in (8.3 and long names), the power-loss and
 # fault sweeps, and TensorBoard's loader over every file set the sweeps left.
 gtest_suite fatfs-port-8.3-names "$BUILD/fatfs_tests_lfn0"
 gtest_suite fatfs-port-long-names "$BUILD/fatfs_tests_lfn1"
+# The sink contract (tests/support/sink_contract.h) on every other host port, plain and under ASan/UBSan
+# (FatFs's runs in the two suites above). Each broken sink of the canary must fail it, at the test named.
+contract_canary() {  # instance test
+  local out
+  out=$(expect_failure "$BUILD/sink_contract_tests_canary" --gtest_brief=1 --gtest_filter="$1/*" 2>&1; echo "rc=$?")
+  echo "$out"
+  grep -qx 'rc=0' <<<"$out" && grep -qF "[  FAILED  ] $1/SinkContract/0.$2," <<<"$out"
+}
+gtest_suite sink-contract "$BUILD/sink_contract_tests"
+gtest_suite sink-contract-asan-ubsan "$BUILD/sink_contract_tests_asan"
+single_check sink-contract-canary-short-write contract_canary ShortWrite WritesAppendInOrder
+single_check sink-contract-canary-no-sync contract_canary NoSync SyncedBytesSurviveAPowerCut
 counted_suite power-and-fault-sweeps "$BUILD/power_sweep" --out "$OUT/power"
 counted_suite power-sweep-tensorboard "$PY" tests/power/loader_batch.py "$OUT/power"
 # A Cortex-M4 under QEMU writes an event file to the host through the semihosting port.
@@ -140,9 +186,9 @@ gtest_suite render-asan-ubsan "$BUILD/render_tests_asan"
 counted_suite render-gallery render_gallery
 single_check arm-render-links-no-heap render_on_arm "$BUILD"
 
-# Images (docs/images.md): the README's arena figures are what this build's library reports.
-single_check images-readme-arena-figures "$BUILD/image_arena_report" --data "${TINYTB_DEMO_DATA:-examples/data}" \
-  --check README.md
+# Images (docs/images.md): the arena table in docs/images.md is what this build's library reports.
+single_check images-arena-figures "$BUILD/image_arena_report" --data "${TINYTB_DEMO_DATA:-examples/data}" \
+  --check docs/images.md
 
 # PNG with tinytb's own deflate (docs/png.md): every output decoded by lodepng and compared exactly
 # (real, synthetic and random frames; plain and ASan/UBSan), then by Python's zlib and Pillow.

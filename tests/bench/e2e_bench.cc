@@ -1,4 +1,4 @@
-// tinytb: the end-to-end benchmark's tinytb side (goal 5 of issue #6; docs/bench.md).
+// tinytb: the end-to-end benchmark's tinytb side, against tensorboardX (docs/bench.md).
 //
 // Logs through the public API only, as an application on a Linux board would: an
 // EventWriter on the POSIX sink writing a real event file into a log directory, the PNG

@@ -1,5 +1,5 @@
 // tinytb benchmarks: lodepng's full encoder, built with its default settings and counting
-// allocators, as the reference issue #6 measures against. Host code only.
+// allocators, the reference the PNG benchmarks measure against. Host code only.
 #include "lodepng_reference.h"
 
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-// tinytb: `make bench` — the compressed-PNG encoders side by side on the frames of issue #6.
+// tinytb: `make bench` — the compressed-PNG encoders side by side on the benchmark frames.
 //
 // For every frame: lodepng with its default settings (the reference), then tinytb's
 // small-window deflate at its default and fast levels. Per encoder and frame: PNG bytes

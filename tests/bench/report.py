@@ -10,8 +10,8 @@ the shared contract in docs/bench.md):
 
 Any may be missing: the report says "not run" for it. Encoder rows of all parts are
 merged on (encoder, frame) into one encoder x frame table; then comes the writer x
-workload table, then every goal a part measured with met / missed. Prints Markdown (the
-README pastes it) and writes the merged figures to <bench-dir>/results.json.
+workload table, then every goal a part measured with met / missed. Prints Markdown
+(docs/bench.md holds a copy) and writes the merged figures to <bench-dir>/results.json.
 Python 3 standard library only.
 """
 
@@ -167,7 +167,7 @@ def main():
     fragments, problems = load_fragments(args.bench_dir)
     rows = merge_encoders(fragments)
     writers = fragments.get("e2e", {}).get("writers", []) or []
-    lines = ["## Benchmarks (issue 6): `make bench`", ""]
+    lines = ["## Benchmarks: `make bench`", ""]
     for part in PARTS:
         f = fragments.get(part)
         lines.append("- **%s**: %s" % (PART_NAMES[part], f.get("title", "(no title)") if f else "not run"))

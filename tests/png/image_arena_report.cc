@@ -1,13 +1,13 @@
 // tinytb: what a PNG encoder's arena must hold, and what it really held, for the frame
-// sizes the README reports: png_arena_bytes() (the bound for any content, for 32-bit
+// sizes docs/images.md reports: png_arena_bytes() (the bound for any content, for 32-bit
 // MCUs and this 64-bit host) next to arena_high_water() after encoding a real frame and
 // worst-case noise with this build of the library.
 //
-//   make image-arena-report              (prints the table; the README section holds a copy)
-//   build/image_arena_report [--data DIR] [--check README.md]
+//   make image-arena-report              (prints the table; docs/images.md holds a copy)
+//   build/image_arena_report [--data DIR] [--check docs/images.md]
 //
 // --check fails (exit 1) unless every row of the table appears verbatim in the file, so
-// the figures in the README cannot drift from what the library reports.
+// the figures in the docs cannot drift from what the library reports.
 // Frames: examples/data/person_96x96_gray.bmp (the TFLM person-detection input) and
 // kodim23_768x512_rgb.png cut to 640x480, down-scaled 4x to 160x120 and packed RGB565
 // big-endian as an ESP32 camera driver delivers it, and the 640x480 cut itself as RGB888.
@@ -122,7 +122,7 @@ int main(int argc, char** argv) {
     } else if (strcmp(argv[i], "--check") == 0 && i + 1 < argc) {
       check = argv[++i];
     } else {
-      fprintf(stderr, "usage: image_arena_report [--data DIR] [--check README.md]\n");
+      fprintf(stderr, "usage: image_arena_report [--data DIR] [--check FILE.md]\n");
       return 2;
     }
   }
