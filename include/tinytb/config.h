@@ -102,8 +102,8 @@ static_assert(TINYTB_CRC32_SLICES == 4 || TINYTB_CRC32_SLICES == 8, "TINYTB_CRC3
 //   TINYTB_DEFLATE_BUFFER, _MAX_RUNS       PngEncoder's inline arena (png_arena_bytes())
 // An application built with other values than its library would let the library write
 // past the end of those objects. So the library defines one symbol whose name carries the
-// values it was built with (src/base/config_check.cc), and EventWriter's constructor
-// refers to the one the application's values name: a mismatch does not link, and the
+// values it was built with (src/base/config_check.cc), and the constructors of EventWriter
+// and PngEncoder refer to the one the application's values name: a mismatch does not link, and the
 // linker's message names every layout knob with the application's value, e.g.
 //   undefined reference to `tinytb::config_check::library_built_with<...,
 //       tinytb::config_check::TINYTB_MAX_DIR_LEN_is<8>, ...>::same_values'

@@ -318,6 +318,10 @@ PngEncoderBase::PngEncoderBase(uint8_t* arena, size_t arena_bytes, const PngLimi
       arena_bytes_(arena == nullptr ? 0 : (arena_bytes > 0xFFFFFFF0u ? 0xFFFFFFF0u : arena_bytes)),
       limits_(limits) {}
 
+PngEncoderBase::PngEncoderBase(uint8_t* arena, size_t arena_bytes, const PngLimits& limits,
+                               const char* /*config: only its link matters*/)
+    : PngEncoderBase(arena, arena_bytes, limits) {}
+
 Status PngEncoderBase::encode(const ImageView& view, uint8_t* out, size_t capacity, size_t* size) {
   if (out == nullptr || size == nullptr) return Status::kInvalidArgument;
   PngBatch batch;

@@ -15,6 +15,7 @@ CXX=${CXX:-g++}
 LIB=$BUILD/host/libtinytb.a
 ASAN_LIB=$BUILD/asan/libtinytb.a
 SRC=tests/writer/config_link_main.cc
+PNG_SRC=tests/writer/config_link_png_main.cc  # a PngEncoder with no writer
 FLAGS=(-std=c++17 -O1 -Wall -Wextra -Werror -Iinclude -Iports/memory)
 SAN=(-fsanitize=address,undefined -fno-sanitize=vptr -fno-sanitize-recover=all)
 
@@ -51,19 +52,24 @@ for knob in $(sed -nE 's/^#ifndef TINYTB_([A-Z0-9_]+)$/\1/p' include/tinytb/conf
 done
 
 links_and_runs "same configuration" "$LIB"
+SRC=$PNG_SRC links_and_runs "same configuration, PNG only" "$LIB"
 [ -f "$ASAN_LIB" ] && links_and_runs "same configuration, ASan+UBSan" "$ASAN_LIB" "${SAN[@]}"
 
 for knob in "${LAYOUT[@]}"; do
   name=TINYTB_${knob%=*}
   value=${knob#*=}
-  if "$CXX" "${FLAGS[@]}" "-D$name=$value" "$SRC" "$LIB" -o "$tmp/app" >"$tmp/out" 2>&1; then
-    fail "-D$name=$value: linked against a library built with the default"
-  elif ! grep -q "undefined reference to .*${name}_is<${value}>" "$tmp/out"; then
-    fail "-D$name=$value: the build failed, but the linker's message does not name ${name}_is<${value}>"
-    sed 's/^/    /' "$tmp/out" | head -n 5
-  else
-    echo "ok   -D$name=$value: the link fails naming ${name}_is<${value}>"
-  fi
+  apps=("$SRC")
+  case $name in TINYTB_DEFLATE_*) apps+=("$PNG_SRC") ;; esac  # the knobs that size PngEncoder's arena
+  for app in "${apps[@]}"; do
+    if "$CXX" "${FLAGS[@]}" "-D$name=$value" "$app" "$LIB" -o "$tmp/app" >"$tmp/out" 2>&1; then
+      fail "-D$name=$value ($app): linked against a library built with the default"
+    elif ! grep -q "undefined reference to .*${name}_is<${value}>" "$tmp/out"; then
+      fail "-D$name=$value ($app): the build failed, but the linker's message does not name ${name}_is<${value}>"
+      sed 's/^/    /' "$tmp/out" | head -n 5
+    else
+      echo "ok   -D$name=$value ($app): the link fails naming ${name}_is<${value}>"
+    fi
+  done
 done
 
 # Knobs read only inside the library, or only by the application's own templates.

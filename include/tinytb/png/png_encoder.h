@@ -170,6 +170,10 @@ class PngEncoderBase {
   // `arena` (8-byte alignment is best; up to 7 bytes are lost otherwise) may be null
   // only with arena_bytes 0, which makes every call return kTooLarge.
   PngEncoderBase(uint8_t* arena, size_t arena_bytes, const PngLimits& limits);
+  // The same, for PngEncoder<...>: `config` is config_check::this_build() as the derived
+  // class's file sees it, so an application whose deflate knobs size the inline arena
+  // differently from the library's fails to link (config.h). The library does not read it.
+  PngEncoderBase(uint8_t* arena, size_t arena_bytes, const PngLimits& limits, const char* config);
   PngEncoderBase(const PngEncoderBase&) = delete;
   PngEncoderBase& operator=(const PngEncoderBase&) = delete;
 
@@ -221,7 +225,9 @@ class PngEncoder : public PngEncoderBase {
   // RAM this configuration takes: the whole object, arena included.
   static constexpr size_t storage_bytes() { return sizeof(PngEncoder); }
 
-  PngEncoder() : PngEncoderBase(arena_, sizeof(arena_), PngLimits{MaxWidth, MaxHeight, MaxChannels, MaxBatch, Mode}) {}
+  PngEncoder()
+      : PngEncoderBase(arena_, sizeof(arena_), PngLimits{MaxWidth, MaxHeight, MaxChannels, MaxBatch, Mode},
+                       config_check::this_build()) {}
 
  private:
   alignas(8) uint8_t arena_[kArenaBytes];
