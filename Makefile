@@ -96,9 +96,11 @@ $(ASAN_LIB): $(call objects,asan,$(LIB_SRCS))
 
 # ---- programs ------------------------------------------------------------------------------------
 
-$(BUILD)/unit_tests: $(UNIT_SRCS) $(HOST_LIB) $(NANOPB)/pb_decode.c
+# The test-only headers they include (library headers reach them through the library's own dependencies).
+UNIT_HDRS   := $(wildcard tests/support/*.h tests/ports/*.h)
+$(BUILD)/unit_tests: $(UNIT_SRCS) $(UNIT_HDRS) $(HOST_LIB) $(NANOPB)/pb_decode.c
 	$(CXX) $(TEST_CXXFLAGS) $(UNIT_SRCS) $(NANOPB)/pb_decode.c $(HOST_LIB) -lgtest -lgtest_main -pthread -o $@
-$(BUILD)/unit_tests_asan: $(UNIT_SRCS) $(ASAN_LIB) $(NANOPB)/pb_decode.c
+$(BUILD)/unit_tests_asan: $(UNIT_SRCS) $(UNIT_HDRS) $(ASAN_LIB) $(NANOPB)/pb_decode.c
 	$(CXX) $(TEST_CXXFLAGS) $(SAN) $(UNIT_SRCS) $(NANOPB)/pb_decode.c $(ASAN_LIB) -lgtest -lgtest_main -pthread -o $@
 # The one malloc/new trap (tests/support/alloc_trap.{h,cc}), also linked into render_tests.
 ALLOC_TRAP := tests/support/alloc_trap.cc tests/support/alloc_trap.h
