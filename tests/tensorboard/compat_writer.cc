@@ -414,26 +414,11 @@ void no_clock_run() {
   EXPECT_OK(no_clock_writer.close());
 }
 
-int usage() {
-  fprintf(stderr, "usage: compat_writer --logdir DIR --manifest PATH\n");
-  return 2;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   const char* manifest_path = nullptr;
-  for (int i = 1; i < argc; ++i) {
-    if (strcmp(argv[i], "--logdir") == 0 && i + 1 < argc) {
-      g_logdir = argv[++i];
-    } else if (strcmp(argv[i], "--manifest") == 0 && i + 1 < argc) {
-      manifest_path = argv[++i];
-    } else {
-      return usage();
-    }
-  }
-  if (g_logdir.empty() || manifest_path == nullptr) return usage();
-  while (g_logdir.size() > 1 && g_logdir.back() == '/') g_logdir.pop_back();
+  if (!tinytb_test::parse_fixture_args(argc, argv, "compat_writer", &g_logdir, &manifest_path)) return 2;
 
   refused_options();
   train_and_val();

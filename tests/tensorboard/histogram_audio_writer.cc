@@ -303,25 +303,11 @@ void camera_run() {
   EXPECT_OK(g_camera.close());
 }
 
-int usage() {
-  fprintf(stderr, "usage: histogram_audio_writer --logdir DIR --manifest PATH\n");
-  return 2;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   const char* manifest_path = nullptr;
-  for (int i = 1; i < argc; ++i) {
-    if (strcmp(argv[i], "--logdir") == 0 && i + 1 < argc) {
-      g_logdir = argv[++i];
-    } else if (strcmp(argv[i], "--manifest") == 0 && i + 1 < argc) {
-      manifest_path = argv[++i];
-    } else {
-      return usage();
-    }
-  }
-  if (g_logdir.empty() || manifest_path == nullptr) return usage();
+  if (!tinytb_test::parse_fixture_args(argc, argv, "histogram_audio_writer", &g_logdir, &manifest_path)) return 2;
 
   kws_run();
   camera_run();

@@ -323,20 +323,7 @@ void mcu_run() {
 
 int main(int argc, char** argv) {
   const char* manifest_path = nullptr;
-  for (int i = 1; i < argc; ++i) {
-    if (strcmp(argv[i], "--logdir") == 0 && i + 1 < argc) {
-      g_logdir = argv[++i];
-    } else if (strcmp(argv[i], "--manifest") == 0 && i + 1 < argc) {
-      manifest_path = argv[++i];
-    } else {
-      fprintf(stderr, "usage: image_writer --logdir DIR --manifest PATH\n");
-      return 2;
-    }
-  }
-  if (g_logdir.empty() || manifest_path == nullptr) {
-    fprintf(stderr, "usage: image_writer --logdir DIR --manifest PATH\n");
-    return 2;
-  }
+  if (!tinytb_test::parse_fixture_args(argc, argv, "image_writer", &g_logdir, &manifest_path)) return 2;
   std::string sources = manifest_path;
   const size_t slash = sources.rfind('/');
   sources = (slash == std::string::npos ? std::string(".") : sources.substr(0, slash)) + "/image_sources";

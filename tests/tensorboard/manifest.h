@@ -255,6 +255,31 @@ class Manifest {
   std::map<std::string, Run> runs_;
 };
 
+// The command line every fixture writer takes: `--logdir DIR --manifest PATH`. Fills both
+// (the log directory without trailing slashes) and returns true; prints the usage line for
+// `program` and returns false on anything else.
+inline bool parse_fixture_args(int argc, char** argv, const char* program, std::string* logdir,
+                               const char** manifest_path) {
+  *manifest_path = nullptr;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--logdir" && i + 1 < argc) {
+      *logdir = argv[++i];
+    } else if (arg == "--manifest" && i + 1 < argc) {
+      *manifest_path = argv[++i];
+    } else {
+      logdir->clear();
+      break;
+    }
+  }
+  while (logdir->size() > 1 && logdir->back() == '/') logdir->pop_back();
+  if (logdir->empty() || *manifest_path == nullptr) {
+    fprintf(stderr, "usage: %s --logdir DIR --manifest PATH\n", program);
+    return false;
+  }
+  return true;
+}
+
 }  // namespace tinytb_test
 
 #endif  // TINYTB_TESTS_TENSORBOARD_MANIFEST_H_
