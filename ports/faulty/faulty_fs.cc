@@ -56,6 +56,12 @@ uint32_t FaultyFs::next_random() {  // xorshift32: reproducible, no library stat
   return random_;
 }
 
+size_t FaultyFs::find(const char* path) const {
+  size_t i = 0;
+  while (i < file_count_ && strcmp(files_[i].path, path) != 0) ++i;
+  return i;
+}
+
 Status FaultyFs::open_file(const char* dir, const char* name, size_t* index) {
   const size_t dir_len = strlen(dir);
   const size_t name_len = strlen(name);
@@ -64,9 +70,7 @@ Status FaultyFs::open_file(const char* dir, const char* name, size_t* index) {
   memcpy(path, dir, dir_len);
   path[dir_len] = '/';
   memcpy(path + dir_len + 1, name, name_len + 1);
-  for (size_t i = 0; i < file_count_; ++i) {
-    if (strcmp(files_[i].path, path) == 0) return Status::kExists;
-  }
+  if (find(path) != file_count_) return Status::kExists;
   if (file_count_ == max_files_) return Status::kNoSpace;  // the directory is full
   File& f = files_[file_count_];
   memcpy(f.path, path, dir_len + 1 + name_len + 1);

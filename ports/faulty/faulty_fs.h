@@ -80,6 +80,8 @@ class FaultyFs {
   size_t file_count() const { return file_count_; }
   const File& file(size_t i) const { return files_[i]; }
   const uint8_t* data(size_t i) const { return arena_ + files_[i].start; }
+  // The index of the file at `path` ("<dir>/<name>"), or file_count() when there is none.
+  size_t find(const char* path) const;
   // Requests that broke the sink contract (truncate below the durable size or past the
   // end, or writing to a file that is not the open one); a correct writer makes none.
   uint32_t contract_violations() const { return violations_; }

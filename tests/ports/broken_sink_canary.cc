@@ -99,14 +99,10 @@ class NoSyncPort : public tinytb_test::SinkContractPort {
   tinytb::Sink& sink() { return sink_; }
   std::string root() { return "logs"; }
   bool read(const std::string& dir, const std::string& name, std::vector<uint8_t>* bytes) {
-    const std::string path = dir + "/" + name;
-    for (size_t i = 0; i < fs_.file_count(); ++i) {
-      if (path == fs_.file(i).path) {
-        bytes->assign(fs_.data(i), fs_.data(i) + fs_.file(i).size);
-        return true;
-      }
-    }
-    return false;
+    const size_t i = fs_.find((dir + "/" + name).c_str());
+    if (i == fs_.file_count()) return false;
+    bytes->assign(fs_.data(i), fs_.data(i) + fs_.file(i).size);
+    return true;
   }
   void power_cut() { fs_.reboot(tinytb::FaultyFs::PowerLoss::kDropUnsynced, 0); }
 
