@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# fetch_deps.sh - fetch tinytb's pinned third-party sources (nanopb, lodepng).
+# fetch_deps.sh - fetch tinytb's pinned third-party sources (nanopb, lodepng, FatFs).
 #
 # Usage: tools/fetch_deps.sh [--no-apt] [DEST]      (DEST defaults to third_party/)
 #
@@ -7,8 +7,16 @@
 # one against its SHA-256 in the lock.  For each dependency that is not
 # already present and verified, the first source that works is used:
 #
-#   1. $NANOPB_DIR / $LODEPNG_DIR: an existing source tree of your own; the
-#      listed files are copied from it (no network).  If set, it must verify.
+#   1. $NANOPB_DIR / $LODEPNG_DIR / $FATFS_DIR: an existing source tree of
+#      your own; the listed files are copied from it (no network).  If set, it
+#      must verify.  (FATFS_DIR: a folder holding ff.c, ff.h, ...)
+#   Then, for a dependency with an `sdist` record (FatFs), the PyPI source archive
+#   (and nothing else; 2 and 3 are for the others):
+#      downloaded from its `url` (curl, or python3 if there is no curl), else
+#      by `pip download --no-deps --no-binary :all:`; the archive is checked
+#      against its SHA-256 before it is unpacked, and the files are taken from
+#      its `subdir`.  No code from the archive is run on the url route (pip
+#      prepares the package's metadata, so it runs its setup.py: last resort).
 #   2. Debian source packages (`apt-get source`).  deb-src entries are derived
 #      at run time from this machine's own apt sources, and apt runs with a
 #      private state under DEST, so the system apt configuration is untouched.
@@ -68,16 +76,21 @@ lock_deps() {
 
 # lock_check: reject a malformed lock before doing anything.
 lock_check() {
-    local n=0 kind name a b extra
+    local n=0 kind name a b c extra
     [[ -r $LOCK ]] || die "lock file not readable: $LOCK"
-    while read -r kind name a b extra; do
+    while read -r kind name a b c extra; do
         n=$((n + 1))
         [[ -z $kind || $kind == \#* ]] && continue
         case $kind in
-            dep|debian) [[ -n $a && -z $b ]] || die "deps.lock:$n: expected '$kind NAME VALUE'" ;;
-            git)        [[ -n $b && -z $extra ]] || die "deps.lock:$n: expected 'git NAME URL REF'" ;;
-            orig|file)  [[ -z $extra && $b =~ ^[0-9a-f]{64}$ ]] ||
+            dep|debian|url|subdir)
+                        [[ -n $a && -z $b ]] || die "deps.lock:$n: expected '$kind NAME VALUE'" ;;
+            git)        [[ -n $b && -z $c ]] || die "deps.lock:$n: expected 'git NAME URL REF'" ;;
+            orig|file)  [[ -z $c && $b =~ ^[0-9a-f]{64}$ ]] ||
                             die "deps.lock:$n: expected '$kind NAME PATH SHA256' (64 lower-case hex)" ;;
+            sdist)      [[ -z $extra && -n $b && $c =~ ^[0-9a-f]{64}$ ]] ||
+                            die "deps.lock:$n: expected 'sdist NAME PIP-SPEC ARCHIVE SHA256' (64 lower-case hex)" ;;
+            licence)    [[ -z $extra && -n $b && $c =~ ^[1-9][0-9]*$ ]] ||
+                            die "deps.lock:$n: expected 'licence NAME PATH FROM LINES'" ;;
             *)          die "deps.lock:$n: unknown record kind '$kind'" ;;
         esac
     done < "$LOCK"
@@ -108,13 +121,28 @@ verify_tree() {
     done < <(lock_rows file "$name")
 }
 
+# licence_source NAME PATH: "FROM LINES" if PATH is cut from a source header.
+licence_source() {
+    local path from lines
+    while read -r path from lines; do
+        [[ $path == "$2" ]] && { printf '%s %s\n' "$from" "$lines"; return 0; }
+    done < <(lock_rows licence "$1")
+    return 1
+}
+
 # stage_from_tree NAME SRCDIR: copy NAME's files to the staging area, verify.
+# A file the tree lacks but a `licence` record describes is cut from its header.
 stage_from_tree() {
-    local name=$1 src=$2 out="$STAGE/out/$1" path _sum
+    local name=$1 src=$2 out="$STAGE/out/$1" path _sum from lines
     rm -rf -- "$out"
     while read -r path _sum; do
-        [[ -f $src/$path ]] || { ERR="$path missing in $src"; return 1; }
         mkdir -p -- "$(dirname -- "$out/$path")" || return 1
+        if [[ ! -f $src/$path ]] && read -r from lines < <(licence_source "$name" "$path"); then
+            [[ -f $src/$from ]] || { ERR="$from missing in $src"; return 1; }
+            head -n "$lines" -- "$src/$from" > "$out/$path" || { ERR="cannot cut $path from $from"; return 1; }
+            continue
+        fi
+        [[ -f $src/$path ]] || { ERR="$path missing in $src"; return 1; }
         cp -- "$src/$path" "$out/$path" || { ERR="cannot copy $path"; return 1; }
     done < <(lock_rows file "$name")
     verify_tree "$name" "$out"
@@ -260,6 +288,52 @@ from_git() {
     stage_from_tree "$name" "$dir"
 }
 
+# --- source 4: a PyPI source distribution ---------------------------------
+
+# download URL FILE: plain HTTPS download, no code from the file is run.
+download() {
+    if command -v curl >/dev/null; then
+        curl -fsSL --retry 2 --max-time 300 -o "$2" -- "$1"
+    else
+        python3 -c 'import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])' "$1" "$2"
+    fi
+}
+
+# pip_download SPEC DIR: the sdist by pip (builds metadata, so runs setup.py).
+pip_download() {
+    local pip=(python3 -m pip)
+    if [[ -n ${PIP:-} ]]; then read -r -a pip <<< "$PIP"; fi
+    # --no-build-isolation: the metadata step uses the setuptools already installed
+    # instead of downloading a build environment first.
+    "${pip[@]}" download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
+        --no-build-isolation -d "$2" "$1"
+}
+
+from_sdist() {
+    local name=$1 spec archive want got url sub top dl="$STAGE/dl/$1" src="$STAGE/src/$1"
+    read -r spec archive want <<< "$(lock_rows sdist "$name")"
+    url=$(lock_rows url "$name")
+    sub=$(lock_rows subdir "$name")
+    mkdir -p "$dl" "$src"
+    if [[ -n $url ]]; then
+        say "$name: downloading $archive"
+        download "$url" "$dl/$archive" >> "$STAGE/dl.log" 2>&1 ||
+            { warn "$name: download of $url failed; trying pip"; rm -f -- "$dl/$archive"; }
+    fi
+    if [[ ! -f $dl/$archive ]]; then
+        say "$name: pip download $spec (sdist)"
+        pip_download "$spec" "$dl" >> "$STAGE/dl.log" 2>&1 ||
+            { tail -n 3 "$STAGE/dl.log" | sed 's/^/  | /' >&2; ERR="pip download $spec failed"; return 1; }
+        [[ -f $dl/$archive ]] || { ERR="$archive not among the downloaded files"; return 1; }
+    fi
+    got=$(sha256_of "$dl/$archive")
+    [[ $got == "$want" ]] || { ERR="$archive: sha256 mismatch (lock $want, got $got)"; return 1; }
+    tar -xzf "$dl/$archive" -C "$src" || { ERR="cannot unpack $archive"; return 1; }
+    top=("$src"/*)
+    if [[ ${#top[@]} -eq 1 && -d ${top[0]} ]]; then src=${top[0]}; fi
+    stage_from_tree "$name" "$src${sub:+/$sub}"
+}
+
 # --- main ------------------------------------------------------------------
 
 # fetch_one NAME: stage a verified copy of NAME from the first source that works.
@@ -268,6 +342,10 @@ fetch_one() {
     var=$(env_dir_var "$name")
     if [[ -n ${!var:-} ]]; then
         from_env "$name" || die "$name: $ERR"
+        return
+    fi
+    if [[ -n $(lock_rows sdist "$name") ]]; then
+        from_sdist "$name" || die "$name: no verified copy ($ERR)"
         return
     fi
     if (( USE_APT )); then

@@ -77,6 +77,7 @@ Status FatfsSink::open(const char* dir, const char* file_name) {
   if (r != FR_OK) return fail(r);
   open_ = true;
   error_ = FR_OK;
+  synced_size_ = 0;
   return Status::kOk;
 }
 
@@ -100,14 +101,29 @@ Status FatfsSink::write(const uint8_t* data, size_t size) {
 Status FatfsSink::sync() {
   if (!open_) return Status::kNotOpen;
   const FRESULT r = f_sync(&file_);
-  return r == FR_OK ? Status::kOk : fail(r);
+  if (r == FR_OK) {
+    synced_size_ = f_size(&file_);
+    return Status::kOk;
+  }
+  // FatFs marks what it wrote clean even when the card then fails to commit it (a card
+  // that loses its cache, as Linux drops the dirty pages of a failed fsync). Its next
+  // write of the directory sector would make the entry claim those lost bytes: cut the
+  // file back to what the last good f_sync committed, so that it ends at a record
+  // boundary. Best effort: an aborted file object refuses, and then nothing is written.
+  if (f_lseek(&file_, synced_size_) == FR_OK && f_truncate(&file_) == FR_OK) (void)f_sync(&file_);
+  return fail(r);
 }
 
 Status FatfsSink::truncate(uint64_t size) {
   if (!open_) return Status::kNotOpen;
   if (static_cast<uint64_t>(static_cast<FSIZE_t>(size)) != size) return Status::kInvalidArgument;
+  // f_lseek past the end of a writable file extends it with whatever its new clusters
+  // hold. The writer never asks for that, but after a failed sync cut the file back (see
+  // sync()) its idea of the length is too long: the bytes it means are gone.
+  if (size > f_size(&file_)) return Status::kIoError;
   FRESULT r = f_lseek(&file_, static_cast<FSIZE_t>(size));
   if (r == FR_OK) r = f_truncate(&file_);
+  if (r == FR_OK && synced_size_ > size) synced_size_ = static_cast<FSIZE_t>(size);
   return r == FR_OK ? Status::kOk : fail(r);
 }
 

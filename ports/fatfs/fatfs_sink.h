@@ -15,9 +15,13 @@
 //              volume is full (or the file hit FAT32's 4 GiB - 1 limit): kNoSpace, and
 //              last_error() says FR_DENIED, the code FatFs gives for a full directory
 //   sync       f_sync: FatFs writes the file's data, its size and its directory entry;
-//              until then a power cut returns the file to its size at the last f_sync
+//              until then a power cut returns the file to its size at the last f_sync.
+//              If f_sync fails, the file is cut back to that size (f_lseek, f_truncate,
+//              f_sync) before the error is returned: the card may have lost sectors
+//              FatFs believes written, and the directory entry must never claim them
 //   truncate   f_lseek to the cut, then f_truncate (the pointer stays at the new end,
-//              so the next f_write appends there)
+//              so the next f_write appends there); a cut beyond the file's length is
+//              kIoError (f_lseek would extend the file with stale clusters)
 //   close      f_close (which syncs too)
 //   errors     FR_DENIED -> kNoSpace; FR_EXIST -> kExists; FR_INVALID_NAME,
 //              FR_INVALID_PARAMETER -> kInvalidArgument; FR_DISK_ERR, FR_INT_ERR,
@@ -69,6 +73,7 @@ class FatfsSink : public Sink {
   FIL file_ = {};
   bool open_ = false;
   FRESULT error_ = FR_OK;
+  FSIZE_t synced_size_ = 0;  // the file's size at its last good f_sync
 };
 
 }  // namespace tinytb

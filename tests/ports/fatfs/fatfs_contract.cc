@@ -1,45 +1,50 @@
-// The sink contract (tests/support/sink_contract.h) for the FatFs port on the FatFs
-// stand-in, built with FF_USE_LFN = 0 (8.3 names) and 1 (long names) like the rest of
-// fatfs_tests_lfn0/1. A file size limit (FAT32's 4 GiB - 1, scaled down) stands in for a
-// full card; a power cut returns every file to its last f_sync, as FatFs does.
-#include <ctype.h>
+// The sink contract (tests/support/sink_contract.h) for the FatFs port on ChaN's FatFs over
+// the host block device (host_disk.h), on a FAT16 card made by mkfs.fat; built for each
+// configuration of tests/ports/fatfs/ffconf.h (fatfs_tests_lfn0, _lfn1, _tiny).
+//
+// The card caches writes until FatFs's CTRL_SYNC (write-back), so power_cut() loses every
+// sector f_sync has not committed. read() syncs the open file first (FatFs shows other
+// readers a file as of its last f_sync). limit_file_size() is not offered: a FAT volume fills up
+// by whole clusters, so "10 bytes fit, 16 do not" cannot be set up on a real one; the full
+// card is tested in fatfs_sink_test.cc (FullCardIsNoSpaceAndTheWriterRecovers).
+#include <string>
+#include <vector>
 
 #include "fatfs_sink.h"
-#include "fatfs_standin.h"
+#include "host_disk.h"
 #include "sink_contract.h"
 
 namespace {
 
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 class FatfsPort : public tinytb_test::SinkContractPort {
  public:
-  FatfsPort() { fatfs_standin::reset(); }
+  FatfsPort() {
+    if (!host_disk::use_card(host_disk::kFat16Cluster4k)) ADD_FAILURE() << "no card";
+    host_disk::write_back(true);
+  }
 
   tinytb::Sink& sink() { return sink_; }
   std::string root() { return "contract"; }
 
-  // FAT compares names without case (and keeps 8.3 names in upper case).
+  // Another reader on the volume sees a file as its directory entry describes it: as of
+  // its last f_sync. The suite asks for the bytes written so far, so the sink's open file
+  // (if any) is synced first, through the sink, as the writer would.
   bool read(const std::string& dir, const std::string& name, std::vector<uint8_t>* bytes) {
-    const std::string key = upper(dir + "/" + name);
-    for (const auto& f : fatfs_standin::files()) {
-      if (upper(f.path) == key) {
-        *bytes = f.bytes;
-        return true;
-      }
-    }
-    return false;
+    (void)sink_.sync();
+    FIL f;
+    if (f_open(&f, (dir + "/" + name).c_str(), FA_READ) != FR_OK) return false;
+    bytes->resize(f_size(&f));
+    UINT got = 0;
+    const FRESULT r = bytes->empty() ? FR_OK : f_read(&f, bytes->data(), static_cast<UINT>(bytes->size()), &got);
+    f_close(&f);
+    return r == FR_OK && got == bytes->size();
   }
 
-  bool limit_file_size(uint64_t bytes) {
-    fatfs_standin::set_max_file_size(bytes == kNoLimit ? 0xFFFFFFFFull : bytes);
-    return true;
+  // The power fails: the card keeps what the last CTRL_SYNC committed; FatFs starts over.
+  void power_cut() {
+    host_disk::power_on();
+    if (host_disk::mount() != FR_OK) ADD_FAILURE() << "the card does not mount after the cut";
   }
-
-  void power_cut() { fatfs_standin::power_loss(); }
 
  private:
   tinytb::FatfsSink sink_;
@@ -47,7 +52,9 @@ class FatfsPort : public tinytb_test::SinkContractPort {
 
 }  // namespace
 
-#if FF_USE_LFN
+#if FF_FS_TINY
+INSTANTIATE_TYPED_TEST_SUITE_P(FatfsTiny, SinkContract, ::testing::Types<FatfsPort>);
+#elif FF_USE_LFN
 INSTANTIATE_TYPED_TEST_SUITE_P(FatfsLongNames, SinkContract, ::testing::Types<FatfsPort>);
 #else
 INSTANTIATE_TYPED_TEST_SUITE_P(FatfsShortNames, SinkContract, ::testing::Types<FatfsPort>);
