@@ -1,4 +1,5 @@
-// tinytb Cortex-M firmware: console, counter and stack measurement on the mps2 boards.
+// tinytb Cortex-M firmware: console, counter and stack measurement on the mps2 boards (and
+// QEMU's RISC-V virt machine, examples/riscv).
 #include "board.h"
 
 #include "semihosting_sink.h"
@@ -11,7 +12,6 @@ namespace board {
 namespace {
 
 constexpr uint32_t kSysWrite0 = 0x04;  // semihosting: write a NUL-terminated string
-constexpr uintptr_t kCounterOffset = 0x18;
 // Unlikely as real data (not 0, not all ones, not a small integer, not an address).
 constexpr uint32_t kPaint = 0xC5ACCE55u;
 
@@ -36,7 +36,7 @@ __attribute__((always_inline)) inline void paint_below(uint32_t* end) {
 }  // namespace
 
 void print(const char* text) {
-  (void)tinytb::semihosting::arm_call(kSysWrite0, reinterpret_cast<uintptr_t*>(const_cast<char*>(text)));
+  (void)tinytb::semihosting::native_call(kSysWrite0, reinterpret_cast<uintptr_t*>(const_cast<char*>(text)));
 }
 
 void print_uint(uint32_t value) {
@@ -57,7 +57,7 @@ void print_hex(uint32_t value) {
   print(buf);
 }
 
-uint32_t counter_ticks() { return *reinterpret_cast<volatile const uint32_t*>(kFpgaioBase + kCounterOffset); }
+uint32_t counter_ticks() { return *reinterpret_cast<volatile const uint32_t*>(kCounterAddress); }
 
 uint64_t uptime_ms() {
   const uint32_t now = counter_ticks();

@@ -15,7 +15,9 @@
 //
 // Addresses: QEMU's hw/arm/mps2.c and mps2-tz.c, ARM AN385/AN505 (FPGAIO at 0x40028000 on
 // the AN385 family; on the AN505 at 0x40302000, used through its Secure alias 0x50302000
-// because the firmware runs Secure).
+// because the firmware runs Secure). With TINYTB_FW_RISCV_VIRT the same services run on
+// QEMU's RISC-V virt machine (examples/riscv): the counter is the CLINT's mtime (hw/riscv/
+// virt.c: CLINT at 0x02000000, mtime at +0xBFF8, 10 MHz), 100 instructions a tick.
 #ifndef TINYTB_EXAMPLES_CORTEX_M_BOARD_H_
 #define TINYTB_EXAMPLES_CORTEX_M_BOARD_H_
 
@@ -24,11 +26,15 @@
 
 namespace board {
 
-#if defined(TINYTB_FW_MPS2_AN505)
-constexpr uintptr_t kFpgaioBase = 0x50302000;
+#if defined(TINYTB_FW_RISCV_VIRT)
+// QEMU's RISC-V virt machine: the CLINT's mtime (its low word), 10 MHz.
+constexpr uintptr_t kCounterAddress = 0x0200BFF8;
+constexpr uint32_t kCounterHz = 10000000;
+#elif defined(TINYTB_FW_MPS2_AN505)
+constexpr uintptr_t kCounterAddress = 0x50302000 + 0x18;  // FPGAIO COUNTER
 constexpr uint32_t kCounterHz = 20000000;
 #else
-constexpr uintptr_t kFpgaioBase = 0x40028000;
+constexpr uintptr_t kCounterAddress = 0x40028000 + 0x18;  // FPGAIO COUNTER
 constexpr uint32_t kCounterHz = 25000000;
 #endif
 constexpr uint32_t kInstructionsPerTick = 1000000000u / kCounterHz;
@@ -52,7 +58,11 @@ uint64_t uptime_ms();
 
 inline uintptr_t stack_pointer() {
   uintptr_t sp;
+#if defined(__riscv)
+  __asm__ volatile("mv %0, sp" : "=r"(sp));
+#else
   __asm__ volatile("mov %0, sp" : "=r"(sp));
+#endif
   return sp;
 }
 // Paints every word of the stack below the caller: for the reset handler, before .data and

@@ -13,6 +13,10 @@
 //   TINYTB_FW_FRAMES   frames to capture, score and log (default 8)
 //   TINYTB_FW_CORE     the core, as the run's name ("cortex-m4f")
 //   TINYTB_FW_MACHINE  the QEMU machine ("mps2-an386"), for the board note and file names
+//   TINYTB_FW_SDCARD   0: log through semihosting (default); 1: log to a FAT SD card through
+//                      ChaN's FatFs and ports/fatfs (`make sdcard`; the card: sdcard.h)
+//   TINYTB_FW_CARD_IMAGE  with TINYTB_FW_SDCARD: the card's image on the host, relative to
+//                      QEMU's working directory ("card.img")
 #ifndef TINYTB_EXAMPLES_CORTEX_M_FIRMWARE_CONFIG_H_
 #define TINYTB_EXAMPLES_CORTEX_M_FIRMWARE_CONFIG_H_
 
@@ -34,6 +38,12 @@
 #ifndef TINYTB_FW_MACHINE
 #define TINYTB_FW_MACHINE "mps2"
 #endif
+#ifndef TINYTB_FW_SDCARD
+#define TINYTB_FW_SDCARD 0
+#endif
+#ifndef TINYTB_FW_CARD_IMAGE
+#define TINYTB_FW_CARD_IMAGE "card.img"
+#endif
 
 #if TINYTB_FW_LOGGING != 0 && TINYTB_FW_LOGGING != 1
 #error "TINYTB_FW_LOGGING must be 0 or 1"
@@ -43,6 +53,12 @@
 #endif
 #if TINYTB_FW_RGB != 0 && TINYTB_FW_RGB != 1
 #error "TINYTB_FW_RGB must be 0 (96x96 gray) or 1 (160x120 RGB)"
+#endif
+#if TINYTB_FW_SDCARD != 0 && TINYTB_FW_SDCARD != 1
+#error "TINYTB_FW_SDCARD must be 0 (semihosting) or 1 (FAT SD card through FatFs)"
+#endif
+#if TINYTB_FW_SDCARD && !TINYTB_FW_LOGGING
+#error "TINYTB_FW_SDCARD needs TINYTB_FW_LOGGING"
 #endif
 #if TINYTB_FW_FRAMES < 1 || TINYTB_FW_FRAMES > 1000
 #error "TINYTB_FW_FRAMES must be 1..1000"

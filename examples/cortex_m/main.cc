@@ -16,6 +16,10 @@
 // Costs are instruction counts (board.h): deterministic under QEMU's -icount shift=0. The
 // console gets one line per frame with the same figures and a summary. The exit status is 0
 // only if every tinytb call returned kOk (1 otherwise; 2 if the log could not be opened).
+//
+// With TINYTB_FW_SDCARD the same log goes to a FAT SD card through FatFs (sdcard.h: mounted
+// before the writer opens, unmounted after it closes; a failed unmount counts as a failed
+// call), and the costs include FatFs's and the card's.
 #include <stdint.h>
 
 #include "board.h"
@@ -23,8 +27,13 @@
 #include "firmware_config.h"
 #include "model.h"
 #if TINYTB_FW_LOGGING
-#include "semihosting_sink.h"
 #include "tinytb/tinytb.h"
+#if TINYTB_FW_SDCARD
+#include "fatfs_sink.h"
+#include "sdcard.h"
+#else
+#include "semihosting_sink.h"
+#endif
 #endif
 
 namespace {
@@ -55,7 +64,11 @@ constexpr size_t kQueueBytes =
 constexpr size_t kQueueBytes = kValueBytes;
 #endif
 
+#if TINYTB_FW_SDCARD
+tinytb::FatfsSink g_sink;
+#else
 tinytb::SemihostingSink g_sink;
+#endif
 tinytb::EventWriter<kQueueBytes, kMaxTags, kMaxTagLen> g_writer;
 
 uint32_t g_calls = 0;
@@ -73,7 +86,49 @@ void check(tinytb::Status status, const char* what) {
   board::print("\n");
 }
 
+#if TINYTB_FW_SDCARD
+bool mount_card() {
+  const FRESULT r = sdcard::mount(TINYTB_FW_CARD_IMAGE);
+  if (r != FR_OK) {
+    board::print("sd card: cannot mount " TINYTB_FW_CARD_IMAGE ": FRESULT ");
+    board::print_uint(static_cast<uint32_t>(r));
+    board::print("\n");
+    return false;
+  }
+  board::print("sd card: " TINYTB_FW_CARD_IMAGE ", ");
+  board::print(sdcard::fat_type());
+  board::print(", ");
+  board::print_uint(sdcard::cluster_bytes());
+  board::print("-byte clusters, ");
+  board::print_uint(sdcard::sector_count());
+  board::print(" sectors, long names ");
+  board::print(tinytb::FatfsSink::kShortNames ? "off\n" : "on\n");
+  return true;
+}
+
+void unmount_card() {
+  ++g_calls;
+  const FRESULT r = sdcard::unmount();
+  const sdcard::Stats& stats = sdcard::stats();
+  board::print("sd card: ");
+  board::print_uint(stats.sectors_written);
+  board::print(" sectors written in ");
+  board::print_uint(stats.write_calls);
+  board::print(" writes, ");
+  board::print_uint(stats.sectors_read);
+  board::print(" read in ");
+  board::print_uint(stats.read_calls);
+  board::print(" reads; unmount: FRESULT ");
+  board::print_uint(static_cast<uint32_t>(r));
+  board::print("\n");
+  if (r != FR_OK) ++g_failed;
+}
+#endif
+
 bool open_log() {
+#if TINYTB_FW_SDCARD
+  if (!mount_card()) return false;
+#endif
   tinytb::WriterOptions options;
   options.logdir = "logs";
   options.run = TINYTB_FW_CORE;
@@ -194,6 +249,9 @@ int firmware_main() {
   }
 #if TINYTB_FW_LOGGING
   check(g_writer.close(), "close");
+#if TINYTB_FW_SDCARD
+  unmount_card();
+#endif
   board::print("instructions per logged frame: mean ");
   board::print_uint(total / TINYTB_FW_FRAMES);
   board::print(", least ");

@@ -1,4 +1,4 @@
-// tinytb port: files on the debugging host, through ARM semihosting.
+// tinytb port: files on the debugging host, through semihosting (ARM, and RISC-V's, which carries the same calls).
 #include "semihosting_sink.h"
 
 #include <string.h>
@@ -17,10 +17,26 @@ intptr_t arm_call(uint32_t op, uintptr_t* args) {
 #endif
   return static_cast<intptr_t>(static_cast<int32_t>(r0));
 }
+#elif defined(__riscv)
+intptr_t riscv_call(uint32_t op, uintptr_t* args) {
+  register uintptr_t a0 __asm__("a0") = op;
+  register uintptr_t* a1 __asm__("a1") = args;
+  // The debugger recognises the call by the two marker instructions around ebreak, so all
+  // three must be 4-byte instructions; aligned to 16 bytes, they never straddle a page.
+  __asm__ volatile(
+      ".option push\n\t.option norvc\n\t.balign 16\n\t"
+      "slli x0, x0, 0x1f\n\tebreak\n\tsrai x0, x0, 7\n\t.option pop"
+      : "+r"(a0)
+      : "r"(a1)
+      : "memory");
+  return static_cast<intptr_t>(a0);
+}
+#endif
 
+#if defined(__arm__) || defined(__riscv)
 void exit(int status) {
   uintptr_t args[2] = {kApplicationExit, static_cast<uintptr_t>(status)};
-  (void)arm_call(kSysExitExtended, args);
+  (void)native_call(kSysExitExtended, args);
   for (;;) {
   }
 }

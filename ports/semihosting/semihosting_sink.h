@@ -28,7 +28,8 @@
 //
 // The logic is host-testable: the sink takes the function that performs one
 // semihosting call. On ARM, semihosting::arm_call (bkpt 0xAB in Thumb state,
-// svc 0x123456 in ARM state) is the default.
+// svc 0x123456 in ARM state) is the default; on RISC-V, semihosting::riscv_call (QEMU's
+// virt machine with -semihosting, OpenOCD), which carries the same operations and errno values.
 #ifndef TINYTB_PORTS_SEMIHOSTING_SINK_H_
 #define TINYTB_PORTS_SEMIHOSTING_SINK_H_
 
@@ -71,6 +72,20 @@ using Call = intptr_t (*)(uint32_t op, uintptr_t* args);
 
 #if defined(__arm__)
 intptr_t arm_call(uint32_t op, uintptr_t* args);
+#elif defined(__riscv)
+// The RISC-V semihosting trap: ebreak between the marker instructions slli x0,x0,0x1f and
+// srai x0,x0,7, all three uncompressed (RISC-V Semihosting, v0.3); a0 = op, a1 = args.
+intptr_t riscv_call(uint32_t op, uintptr_t* args);
+#endif
+#if defined(__arm__) || defined(__riscv)
+// This target's semihosting call: arm_call or riscv_call.
+inline intptr_t native_call(uint32_t op, uintptr_t* args) {
+#if defined(__arm__)
+  return arm_call(op, args);
+#else
+  return riscv_call(op, args);
+#endif
+}
 // End the program under QEMU (or tell the debugger) with an exit status.
 [[noreturn]] void exit(int status);
 #endif
@@ -83,8 +98,8 @@ Status status_for(int32_t host_errno);
 
 class SemihostingSink : public Sink {
  public:
-#if defined(__arm__)
-  SemihostingSink() : call_(semihosting::arm_call) {}
+#if defined(__arm__) || defined(__riscv)
+  SemihostingSink() : call_(semihosting::native_call) {}
 #endif
   // `call` performs one semihosting operation (tests pass a simulated host).
   explicit SemihostingSink(semihosting::Call call) : call_(call) {}

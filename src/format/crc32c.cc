@@ -2,8 +2,8 @@
 //
 // Two forms, chosen at compile time by TINYTB_CRC32C_SLICES (tinytb/config.h):
 //   1  one 256-entry table (1 KiB of flash), one lookup per byte. The default on
-//      Cortex-M, where flash is scarce and the checksum is a small part of a record's
-//      cost next to encoding.
+//      microcontrollers (TINYTB_SMALL_TARGET: Cortex-M, 32-bit RISC-V, Xtensa), where
+//      flash is scarce and the checksum is a small part of a record's cost next to encoding.
 //   8  "slicing by 8": eight tables (8 KiB), eight bytes per step with eight independent
 //      lookups, so the loop is no longer one long chain of dependent loads. The default
 //      everywhere else (Linux boards, hosts): about 4-5x faster on x86-64, where the

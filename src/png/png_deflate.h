@@ -70,6 +70,10 @@ struct DeflateState {
   uint32_t width = 0, height = 0, rows = 0;  // rows: filtered so far
   uint8_t channels = 0;
   uint32_t adler = 1;  // Adler-32 of the filtered bytes so far
+
+  // Constructs in bytes the caller owns (the encoder's arena). A member placement form
+  // rather than <new>'s, which toolchains without a C++ library (Debian's RISC-V GCC) lack.
+  static void* operator new(size_t, void* where) noexcept { return where; }
 };
 
 // The most bytes png_deflate_encode() writes for w x h with `channels`, whatever the

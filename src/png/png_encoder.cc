@@ -2,8 +2,6 @@
 // lodepng, in a fixed arena.
 #include "tinytb/png/png_encoder.h"
 
-#include <new>
-
 #include "png/lodepng_config.h"
 #include "png/png_batch.h"
 #include "png/png_checksum.h"

@@ -67,7 +67,7 @@ def flash_by_origin(mapfile):
             continue
         m = re.match(r"^ (\.\S+)?\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S+)", line)
         name, pending = (m.group(1) or pending) if m else None, None
-        if not name or not name.startswith((".text", ".rodata", ".ARM.exidx")):
+        if not name or not name.startswith((".text", ".rodata", ".srodata", ".ARM.exidx")):  # .srodata: RISC-V
             continue
         origin = m.group(3)
         if "lodepng" in origin:

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs a Cortex-M program on one of QEMU's mps2 machines with semihosting, then has TensorBoard
-# judge the event files it wrote on the host.
+# Runs a Cortex-M program on one of QEMU's mps2 machines, or a RV32 program on its RISC-V virt
+# machine, with semihosting, then has TensorBoard judge the event files it wrote on the host.
 #
 # Usage: run_qemu_semihosting.sh [options] FIRMWARE.elf OUT_DIR [PYTHON]
-#   --machine M         QEMU machine (default mps2-an386)
+#   --machine M         QEMU machine (default mps2-an386; virt runs qemu-system-riscv32 -bios none)
+#   --cpu C             QEMU -cpu (default: the machine's own), e.g. rv32,a=false for an RV32IMC
 #   --dir D             directory to create under OUT_DIR before the run, since semihosting
 #                       cannot create directories (repeatable; default logs/cortex-m4)
 #   --manifest FILE     the judge's manifest (default semihosting_manifest.json, beside this
@@ -20,6 +21,7 @@
 # unless it exits with status 0 (SYS_EXIT_EXTENDED).
 set -euo pipefail
 machine=mps2-an386
+cpu=
 dirs=()
 manifest=
 manifest_cmd=
@@ -28,6 +30,7 @@ seconds=60
 while [ $# -gt 0 ]; do
   case $1 in
     --machine) machine=$2; shift 2 ;;
+    --cpu) cpu=$2; shift 2 ;;
     --dir) dirs+=("$2"); shift 2 ;;
     --manifest) manifest=$2; shift 2 ;;
     --manifest-cmd) manifest_cmd=$2; shift 2 ;;
@@ -46,8 +49,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$out"
 for d in "${dirs[@]}"; do mkdir -p "$out/$d"; done
 out=$(realpath "$out")
+qemu=(qemu-system-arm)
+[ "$machine" = virt ] && qemu=(qemu-system-riscv32 -bios none)
+[ -n "$cpu" ] && qemu+=(-cpu "$cpu")
 status=0
-(cd "$out" && timeout "$seconds" qemu-system-arm -M "$machine" -icount shift=0,sleep=off -display none -serial none \
+(cd "$out" && timeout "$seconds" "${qemu[@]}" -M "$machine" -icount shift=0,sleep=off -display none -serial none \
   -monitor none -chardev file,id=console,path=console.txt -semihosting-config enable=on,target=native,chardev=console \
   -kernel "$elf") || status=$?
 cat "$out/console.txt" 2>/dev/null || true
