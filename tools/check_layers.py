@@ -51,7 +51,7 @@ RULES = {
 # Third-party headers, by name (they live outside the tree: third_party/ or the board's SDK).
 THIRD_PARTY = {
     "pb.h": "nanopb", "pb_encode.h": "nanopb", "pb_decode.h": "nanopb", "pb_common.h": "nanopb",
-    "lodepng.h": "lodepng",
+    "lodepng.h": "lodepng", "lodepng.cpp": "lodepng",
     "ff.h": "fatfs", "ffconf.h": "fatfs", "diskio.h": "fatfs",
 }
 

@@ -19,5 +19,6 @@
 #include "tinytb/summary/top_k.h"
 #include "tinytb/status.h"
 #include "tinytb/values.h"
+#include "tinytb/version.h"
 
 #endif  // TINYTB_TINYTB_H_

@@ -1,0 +1,3 @@
+// Stand-in (README.md).
+#pragma once
+#include "sdmmc_cmd.h"
