@@ -37,23 +37,21 @@ bool encode_floats(pb_ostream_t* stream, const pb_field_t* field, void* const* a
   return true;
 }
 
+// String `index` of `source` as one length-delimited field (its key already written).
+bool encode_blob(pb_ostream_t* stream, const StringSource& source, size_t index) {
+  const Blob blob = source.at(source.context, index);
+  if (blob.data != nullptr || blob.size == 0) return pb_encode_string(stream, blob.data, blob.size);
+  if (blob.produce == nullptr || !pb_encode_varint(stream, blob.size)) return false;
+  if (stream->callback == nullptr) return pb_write(stream, nullptr, blob.size);  // sizing: count, produce nothing
+  const size_t start = stream->bytes_written;
+  ByteOut out(stream);
+  return blob.produce(source.context, index, &out) && stream->bytes_written - start == blob.size;
+}
+
 bool encode_strings(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
   const StringSource* source = static_cast<const StringSource*>(*arg);
   for (size_t i = 0; i < source->count; ++i) {
-    const Blob blob = source->at(source->context, i);
-    if (!pb_encode_tag_for_field(stream, field)) return false;
-    if (blob.data != nullptr || blob.size == 0) {
-      if (!pb_encode_string(stream, blob.data, blob.size)) return false;
-      continue;
-    }
-    if (blob.produce == nullptr || !pb_encode_varint(stream, blob.size)) return false;
-    if (stream->callback == nullptr) {  // a sizing pass: count the bytes, produce nothing
-      if (!pb_write(stream, nullptr, blob.size)) return false;
-      continue;
-    }
-    const size_t start = stream->bytes_written;
-    ByteOut out(stream);
-    if (!blob.produce(source->context, i, &out) || stream->bytes_written - start != blob.size) return false;
+    if (!pb_encode_tag_for_field(stream, field) || !encode_blob(stream, *source, i)) return false;
   }
   return true;
 }
@@ -84,18 +82,144 @@ bool encode_dims(pb_ostream_t* stream, const pb_field_t* field, void* const* arg
   return true;
 }
 
-// The one Summary.Value of a summary event, with everything its callbacks point at.
+// The Summary.Value(s) of a summary event, with everything their callbacks point at.
 struct ValueContext {
   const SummarySpec* spec;
   Text tag;
   Text plugin;
   Text plugin_content;
+  size_t item;  // the classic value being encoded (ClassicSpec::items)
 };
+
+// ---- the classic values (docs/format.md, "Summary forms") ----------------------------
+
+constexpr bool kClassicBuilt = (TINYTB_SUMMARY_FORMS & 1) != 0;
+constexpr const char kWavContentType[] = "audio/wav";
+const Text kWavText = {kWavContentType, sizeof(kWavContentType) - 1};
+
+// "<tag>", or "<tag><suffix><item>" for one of several values.
+bool encode_item_tag(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
+  const ValueContext* ctx = static_cast<const ValueContext*>(*arg);
+  const ClassicSpec& classic = ctx->spec->classic;
+  char digits[20];
+  size_t n = 0;
+  size_t suffix_len = 0;
+  if (classic.items > 1) {
+    suffix_len = strlen(classic.suffix);
+    size_t v = ctx->item;
+    do {
+      digits[n++] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+  }
+  if (!pb_encode_tag_for_field(stream, field) || !pb_encode_varint(stream, ctx->tag.size + suffix_len + n) ||
+      !pb_write(stream, reinterpret_cast<const pb_byte_t*>(ctx->tag.data), ctx->tag.size) ||
+      !pb_write(stream, reinterpret_cast<const pb_byte_t*>(classic.suffix), suffix_len)) {
+    return false;
+  }
+  while (n > 0) {
+    const pb_byte_t d = static_cast<pb_byte_t>(digits[--n]);
+    if (!pb_write(stream, &d, 1)) return false;
+  }
+  return true;
+}
+
+// The image or audio bytes of the current item.
+bool encode_item_blob(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
+  const ValueContext* ctx = static_cast<const ValueContext*>(*arg);
+  const SummarySpec& spec = *ctx->spec;
+  return pb_encode_tag_for_field(stream, field) &&
+         encode_blob(stream, spec.tensor.strings, spec.classic.first + ctx->item * spec.classic.stride);
+}
+
+// bucket_limit and bucket: packed doubles read from the histogram.
+bool encode_doubles(pb_ostream_t* stream, const pb_field_t* field, const ClassicSpec& classic,
+                    double (*get)(const void*, size_t)) {
+  if (!pb_encode_tag(stream, PB_WT_STRING, field->tag) || !pb_encode_varint(stream, 8u * classic.buckets)) {
+    return false;
+  }
+  for (size_t i = 0; i < classic.buckets; ++i) {
+    const double d = get(classic.histo, i);
+    if (!pb_encode_fixed64(stream, &d)) return false;
+  }
+  return true;
+}
+
+bool encode_limits(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
+  const ClassicSpec& classic = *static_cast<const ClassicSpec*>(*arg);
+  return encode_doubles(stream, field, classic, classic.limit);
+}
+
+bool encode_counts(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
+  const ClassicSpec& classic = *static_cast<const ClassicSpec*>(*arg);
+  return encode_doubles(stream, field, classic, classic.count);
+}
+
+bool encode_classic_values(pb_ostream_t* stream, const pb_field_t* field, ValueContext* ctx) {
+  const SummarySpec& spec = *ctx->spec;
+  const ClassicSpec& classic = spec.classic;
+  const bool per_item = classic.kind == ValueKind::kImage || classic.kind == ValueKind::kAudio;
+  const size_t values = per_item ? classic.items : 1;
+  if (values == 0) return false;
+  for (size_t i = 0; i < values; ++i) {
+    ctx->item = i;
+    tinytb_pb_Summary_Value value = tinytb_pb_Summary_Value_init_zero;
+    value.tag.funcs.encode = encode_item_tag;
+    value.tag.arg = ctx;
+    switch (classic.kind) {
+      case ValueKind::kSimple:
+        if (spec.tensor.floats == nullptr) return false;
+        value.which_value = tinytb_pb_Summary_Value_simple_value_tag;
+        value.value.simple_value = spec.tensor.floats[0];
+        break;
+      case ValueKind::kImage:
+        value.which_value = tinytb_pb_Summary_Value_image_tag;
+        value.value.image.height = classic.height;
+        value.value.image.width = classic.width;
+        value.value.image.colorspace = classic.colorspace;
+        value.value.image.encoded_image_string.funcs.encode = encode_item_blob;
+        value.value.image.encoded_image_string.arg = ctx;
+        break;
+      case ValueKind::kAudio:
+        value.which_value = tinytb_pb_Summary_Value_audio_tag;
+        value.value.audio.sample_rate = classic.sample_rate;
+        value.value.audio.num_channels = classic.num_channels;
+        value.value.audio.length_frames = classic.frames(spec.tensor.strings.context, i);
+        value.value.audio.encoded_audio_string.funcs.encode = encode_item_blob;
+        value.value.audio.encoded_audio_string.arg = ctx;
+        value.value.audio.content_type.funcs.encode = encode_text;
+        value.value.audio.content_type.arg = const_cast<Text*>(&kWavText);
+        break;
+      case ValueKind::kHisto:
+        value.which_value = tinytb_pb_Summary_Value_histo_tag;
+        value.value.histo.min = classic.min;
+        value.value.histo.max = classic.max;
+        value.value.histo.num = classic.num;
+        value.value.histo.sum = classic.sum;
+        value.value.histo.sum_squares = classic.sum_squares;
+        if (classic.buckets > 0) {
+          value.value.histo.bucket_limit.funcs.encode = encode_limits;
+          value.value.histo.bucket_limit.arg = const_cast<ClassicSpec*>(&classic);
+          value.value.histo.bucket.funcs.encode = encode_counts;
+          value.value.histo.bucket.arg = const_cast<ClassicSpec*>(&classic);
+        }
+        break;
+      case ValueKind::kTensor:
+        return false;
+    }
+    if (!pb_encode_tag_for_field(stream, field) ||
+        !pb_encode_submessage(stream, tinytb_pb_Summary_Value_fields, &value)) {
+      return false;
+    }
+  }
+  return true;
+}
 
 bool encode_value(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
   ValueContext* ctx = static_cast<ValueContext*>(*arg);
   const SummarySpec& spec = *ctx->spec;
   const TensorSpec& tensor = spec.tensor;
+  if (spec.classic.kind != ValueKind::kTensor) return kClassicBuilt && encode_classic_values(stream, field, ctx);
 
   tinytb_pb_Summary_Value value = tinytb_pb_Summary_Value_init_zero;
   value.tag.funcs.encode = encode_text;
@@ -156,7 +280,8 @@ void build(const EventSpec& event, EventContext* ctx) {
   const SummarySpec& spec = *event.summary;
   ctx->value.spec = &spec;
   ctx->value.tag = Text{spec.tag, spec.tag_len};
-  ctx->value.plugin = Text{spec.plugin_name, strlen(spec.plugin_name)};
+  ctx->value.item = 0;
+  ctx->value.plugin = Text{spec.plugin_name, spec.plugin_name != nullptr ? strlen(spec.plugin_name) : 0};
   ctx->value.plugin_content = Text{reinterpret_cast<const char*>(spec.plugin_content), spec.plugin_content_size};
   ctx->proto.which_what = tinytb_pb_Event_summary_tag;
   ctx->proto.what.summary.value.funcs.encode = encode_value;
@@ -212,6 +337,7 @@ constexpr uint8_t kKeyStep = 0x10;         // Event.step, varint
 constexpr uint8_t kKeySummary = 0x2A;      // Event.summary, length-delimited
 constexpr uint8_t kKeyValue = 0x0A;        // Summary.value
 constexpr uint8_t kKeyTag = 0x0A;          // Summary.Value.tag
+constexpr uint8_t kKeySimpleValue = 0x15;  // Summary.Value.simple_value, fixed32
 constexpr uint8_t kKeyTensor = 0x42;       // Summary.Value.tensor
 constexpr uint8_t kKeyMetadata = 0x4A;     // Summary.Value.metadata
 constexpr uint8_t kKeyDtype = 0x08;        // TensorProto.dtype, varint
@@ -276,8 +402,12 @@ void scalar_layout(const EventSpec& event, ScalarLayout* l) {
   l->plugin_name_len = 0;
   l->plugin_data = 0;
   l->metadata = 0;
-  l->value = delimited_bytes(spec.tag_len) + delimited_bytes(kScalarTensorBytes);
-  if (spec.with_metadata) {
+  if (spec.classic.kind == ValueKind::kSimple) {  // tag and simple_value, never metadata
+    l->value = delimited_bytes(spec.tag_len) + 1 + 4;
+  } else {
+    l->value = delimited_bytes(spec.tag_len) + delimited_bytes(kScalarTensorBytes);
+  }
+  if (spec.with_metadata && spec.classic.kind == ValueKind::kTensor) {
     l->plugin_name_len = strlen(spec.plugin_name);
     l->plugin_data = delimited_bytes(l->plugin_name_len);
     if (spec.plugin_content_size > 0) l->plugin_data += delimited_bytes(spec.plugin_content_size);
@@ -296,8 +426,10 @@ void scalar_layout(const EventSpec& event, ScalarLayout* l) {
 
 bool is_direct_event(const EventSpec& event) {
   const SummarySpec* spec = event.summary;
-  if (spec == nullptr || spec->plugin_name == nullptr) return false;
+  if (spec == nullptr) return false;
   const TensorSpec& t = spec->tensor;
+  if (spec->classic.kind == ValueKind::kSimple) return kClassicBuilt && t.floats != nullptr;
+  if (spec->classic.kind != ValueKind::kTensor || spec->plugin_name == nullptr) return false;
   return t.dtype == DType::kFloat && t.rank == 0 && t.float_count == 1 && t.floats != nullptr &&
          t.strings.count == 0 && t.content.size == 0 && static_cast<uint8_t>(spec->data_class) < 0x80;
 }
@@ -331,12 +463,17 @@ bool encode_event(const EventSpec& event, uint8_t* out, size_t size) {
   p = put_delimited_head(p, kKeyTag, spec.tag_len);
   if (spec.tag_len > 0) memcpy(p, spec.tag, spec.tag_len);
   p += spec.tag_len;
+  uint32_t value_bits = 0;
+  memcpy(&value_bits, spec.tensor.floats, sizeof(value_bits));
+  if (spec.classic.kind == ValueKind::kSimple) {
+    *p++ = kKeySimpleValue;
+    p = put_le(p, value_bits, 4);
+    return p == out + size;
+  }
   p = put_delimited_head(p, kKeyTensor, kScalarTensorBytes);
   *p++ = kKeyDtype;
   *p++ = static_cast<uint8_t>(DType::kFloat);
   p = put_delimited_head(p, kKeyFloatVal, 4);
-  uint32_t value_bits = 0;
-  memcpy(&value_bits, spec.tensor.floats, sizeof(value_bits));
   p = put_le(p, value_bits, 4);
   if (spec.with_metadata) {
     p = put_delimited_head(p, kKeyMetadata, l.metadata);

@@ -29,7 +29,8 @@ bool event_size(const EventSpec& event, size_t* size);
 bool encode_event(const EventSpec& event, uint8_t* out, size_t size);
 
 // The two functions above take a direct path (hand-written bytes, no nanopb) for an
-// event of the scalar shape: a summary of one DT_FLOAT value of rank 0 with no strings
+// event of the scalar shape: a classic simple_value (ValueKind::kSimple), or a summary of
+// one DT_FLOAT value of rank 0 with no strings
 // or tensor_content. is_direct_event() says whether an event has that shape. The
 // general functions below always go through nanopb; they are the reference the direct
 // path must match byte for byte (tests/format/event_direct_test.cc).

@@ -67,8 +67,12 @@ bool is_name_token(const char* text, size_t max_len, bool allow_dot) {
   if (n == 0 || n > max_len) return false;
   for (size_t i = 0; i < n; ++i) {
     const char c = text[i];
+    // A dot only between two other characters: FAT drops trailing dots (".." would name
+    // another file than the one asked for), and a leading or doubled one joins the dot
+    // before the token into a run of dots.
+    const bool dot_ok = allow_dot && c == '.' && i > 0 && i + 1 < n && text[i - 1] != '.';
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                    c == '-' || (allow_dot && c == '.');
+                    c == '-' || dot_ok;
     if (!ok) return false;
   }
   return true;

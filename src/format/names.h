@@ -16,7 +16,8 @@ bool is_clean_utf8(const char* text, size_t size);
 // Valid UTF-8, control characters allowed (text bodies: newlines, tabs).
 bool is_utf8(const char* text, size_t size);
 
-// Only [A-Za-z0-9_-], plus '.' when `allow_dot`; 1..max_len bytes.
+// Only [A-Za-z0-9_-], plus '.' when `allow_dot` (never first, last or doubled: FAT drops
+// trailing dots); 1..max_len bytes.
 bool is_name_token(const char* text, size_t max_len, bool allow_dot);
 
 // A relative run path: segments of clean UTF-8 separated by single '/', none empty,

@@ -63,6 +63,44 @@ struct TensorSpec {
   const void* content_context = nullptr;
 };
 
+// Which field of Summary.Value carries the value: the TF2 tensor (field 8), or one of
+// the classic fields tensorboardX and TF1 write (docs/format.md, "Summary forms").
+enum class ValueKind : uint8_t { kTensor = 0, kSimple, kImage, kHisto, kAudio };
+
+// The classic fields, for every kind but kTensor. kSimple reads tensor.floats[0].
+//
+// kImage and kAudio write one Summary.Value per item, all in the one event: item i is
+// the string first + i * stride of tensor.strings (its Blob: data, or produced while
+// encoding). With items > 1 value i is tagged "<tag><suffix><i>" (TF1's "/image/0", ...);
+// with one item it carries the tag as it is.
+//
+// kHisto reads its buckets through limit() and count() with `histo` as the context.
+struct ClassicSpec {
+  ValueKind kind = ValueKind::kTensor;
+  size_t items = 0;
+  size_t first = 0;
+  size_t stride = 1;
+  const char* suffix = nullptr;
+  // kImage
+  int32_t width = 0;
+  int32_t height = 0;
+  int32_t colorspace = 0;
+  // kAudio (content_type "audio/wav"); frames(tensor.strings.context, item).
+  float sample_rate = 0.0f;
+  int64_t num_channels = 0;
+  int64_t (*frames)(const void* context, size_t item) = nullptr;
+  // kHisto
+  double min = 0.0;
+  double max = 0.0;
+  double num = 0.0;
+  double sum = 0.0;
+  double sum_squares = 0.0;
+  size_t buckets = 0;
+  const void* histo = nullptr;
+  double (*limit)(const void* histo, size_t bucket) = nullptr;
+  double (*count)(const void* histo, size_t bucket) = nullptr;
+};
+
 struct SummarySpec {
   const char* tag = nullptr;  // not NUL-terminated necessarily; tag_len bytes
   size_t tag_len = 0;
@@ -71,8 +109,9 @@ struct SummarySpec {
   // PluginData.content (a serialized plugin proto, e.g. AudioPluginData); empty = version 0.
   const uint8_t* plugin_content = nullptr;
   size_t plugin_content_size = 0;
-  bool with_metadata = true;
+  bool with_metadata = true;  // tensor form only: classic values carry no metadata
   TensorSpec tensor;
+  ClassicSpec classic;
 };
 
 }  // namespace detail

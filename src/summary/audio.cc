@@ -90,6 +90,10 @@ detail::Blob audio_string_at(const void* context, size_t index) {
   return blob;
 }
 
+int64_t clip_frames(const void* context, size_t item) {
+  return static_cast<int64_t>(static_cast<const AudioSource*>(context)->clips[item].frames);
+}
+
 }  // namespace
 
 // ---- the summary ----------------------------------------------------------------------------
@@ -130,6 +134,22 @@ Status detail::make_audio(const AudioClip* clips, size_t count, uint32_t sample_
   spec->tensor.strings.context = source;
   spec->tensor.strings.at = audio_string_at;
   return Status::kOk;
+}
+
+void detail::make_classic_audio(detail::SummarySpec* spec) {
+  const AudioSource& source = *static_cast<const AudioSource*>(spec->tensor.strings.context);
+  detail::ClassicSpec& c = spec->classic;
+  c = detail::ClassicSpec{};
+  c.kind = detail::ValueKind::kAudio;
+  c.stride = source.labelled ? 2 : 1;  // the labels between the clips are skipped
+  c.items = spec->tensor.strings.count / c.stride;
+  c.suffix = "/audio/";
+  c.sample_rate = static_cast<float>(source.sample_rate);
+  c.num_channels = source.channels;
+  c.frames = clip_frames;
+  spec->plugin_name = nullptr;
+  spec->plugin_content = nullptr;
+  spec->plugin_content_size = 0;
 }
 
 }  // namespace tinytb

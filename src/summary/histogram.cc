@@ -182,6 +182,7 @@ Status HistogramBase::configure(Mode mode, size_t buckets, double lo, double hi,
 void HistogramBase::clear() {
   memset(counts_, 0, buckets_ * sizeof(counts_[0]));
   count_ = nonfinite_ = out_of_range_ = 0;
+  sum_ = sum_squares_ = 0.0;
   direct_values_ = 0;
   scanned_ = false;
   scan_lo_ = scan_hi_ = 0.0;
@@ -378,7 +379,62 @@ Status HistogramBase::add(const Values& values) {
       count_floats(static_cast<const float*>(values.data), values.count, use_thresholds);
       break;
   }
+  add_sums(values);
   return Status::kOk;
+}
+
+// sum and sum_squares of the finite values, for the classic form's HistogramProto.
+// Integers are summed as integers (exact, one pass of adds and multiplies) and turned
+// into reals once per call: sum (q - zp) = S1 - n zp, sum (q - zp)^2 = S2 - 2 zp S1 + n zp^2.
+// int32 squares would overflow, so they, like floats, are summed as doubles.
+namespace {
+
+template <typename T>
+void integer_sums(const T* data, size_t n, const Quantization& q, double* sum, double* squares) {
+  int64_t s1 = 0;
+  uint64_t s2 = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const int32_t v = data[i];
+    s1 += v;
+    s2 += static_cast<uint64_t>(static_cast<int64_t>(v) * v);
+  }
+  const double scale = static_cast<double>(q.scale);
+  const double zp = static_cast<double>(q.zero_point);
+  const double count = static_cast<double>(n);
+  const double d1 = static_cast<double>(s1);
+  *sum += scale * (d1 - count * zp);
+  *squares += scale * scale * (static_cast<double>(s2) - 2.0 * zp * d1 + count * zp * zp);
+}
+
+void real_sums(const Values& values, double* sum, double* squares) {
+  for (size_t i = 0; i < values.count; ++i) {
+    const double v = detail::real_at(values, i);
+    if (!isfinite(v)) continue;
+    *sum += v;
+    *squares += v * v;
+  }
+}
+
+}  // namespace
+
+void HistogramBase::add_sums(const Values& values) {
+  switch (values.type) {
+    case ValueType::kInt8:
+      integer_sums(static_cast<const int8_t*>(values.data), values.count, values.quantization, &sum_, &sum_squares_);
+      break;
+    case ValueType::kUint8:
+      integer_sums(static_cast<const uint8_t*>(values.data), values.count, values.quantization, &sum_,
+                   &sum_squares_);
+      break;
+    case ValueType::kInt16:
+      integer_sums(static_cast<const int16_t*>(values.data), values.count, values.quantization, &sum_,
+                   &sum_squares_);
+      break;
+    case ValueType::kInt32:
+    case ValueType::kFloat32:
+      real_sums(values, &sum_, &sum_squares_);
+      break;
+  }
 }
 
 Status HistogramBase::compute(const Values& values) {
@@ -431,7 +487,41 @@ bool produce_rows(const void* context, size_t, detail::ByteOut* out) {
 
 // ---- the summary ---------------------------------------------------------------------------
 
+namespace {
+
+double limit_at(const void* context, size_t i) { return static_cast<const HistogramBase*>(context)->right_edge(i); }
+
+double count_at(const void* context, size_t i) {
+  return static_cast<double>(static_cast<const HistogramBase*>(context)->bucket_count(i));
+}
+
+}  // namespace
+
+// The classic HistogramProto. TensorBoard's data server turns it into the rows
+// (min or bucket_limit[i - 1], bucket_limit[i] or max, bucket[i]), so with min and max the
+// outer edges of the whole range it serves exactly the tensor form's rows. (Its Python
+// loader, data_compat.py, also drops the empty buckets at both ends: with TF2's rule the
+// end buckets are never empty but for no data.) With TF2's rule min and max are the
+// data's own.
+void detail::make_classic_histogram(const HistogramBase& h, detail::SummarySpec* spec) {
+  spec->plugin_name = nullptr;
+  spec->tensor = detail::TensorSpec{};
+  detail::ClassicSpec& c = spec->classic;
+  c = detail::ClassicSpec{};
+  c.kind = detail::ValueKind::kHisto;
+  c.min = h.left_edge(0);
+  c.max = h.right_edge(h.buckets() - 1);
+  c.num = static_cast<double>(h.count());
+  c.sum = h.sum();
+  c.sum_squares = h.sum_squares();
+  c.buckets = h.buckets();
+  c.histo = &h;
+  c.limit = limit_at;
+  c.count = count_at;
+}
+
 void detail::make_histogram(const HistogramBase& h, detail::SummarySpec* spec) {
+  spec->classic = detail::ClassicSpec{};
   spec->plugin_name = "histograms";
   spec->data_class = detail::DataClass::kTensor;
   spec->tensor = detail::TensorSpec{};

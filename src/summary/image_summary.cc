@@ -154,5 +154,48 @@ Status make_encoded_images(const EncodedImage* images, size_t count, uint32_t wi
   return Status::kOk;
 }
 
+void make_classic_images(uint32_t width, uint32_t height, int32_t colorspace, SummarySpec* spec) {
+  ClassicSpec& c = spec->classic;
+  c = ClassicSpec{};
+  c.kind = ValueKind::kImage;
+  c.first = 2;  // after "<width>", "<height>"
+  c.items = spec->tensor.strings.count - 2;
+  c.suffix = "/image/";
+  c.width = static_cast<int32_t>(width);
+  c.height = static_cast<int32_t>(height);
+  c.colorspace = colorspace;
+  spec->plugin_name = nullptr;
+}
+
+int32_t encoded_colorspace(const uint8_t* p, size_t n) {
+  uint32_t w = 0, h = 0;
+  if (png_declared_size(p, n, &w, &h) && n > 25) {
+    switch (p[25]) {  // IHDR colour type
+      case 0: return 1;
+      case 4: return 2;
+      case 6: return 4;
+      default: return 3;
+    }
+  }
+  // JPEG: the component count follows the SOFn marker's precision, height and width.
+  for (size_t pos = 2; pos + 10 <= n && p[pos] == 0xFF;) {
+    const uint8_t marker = p[pos + 1];
+    if (marker == 0xFF) {
+      ++pos;
+      continue;
+    }
+    if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) {
+      pos += 2;
+      continue;
+    }
+    if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+      return p[pos + 9] == 1 ? 1 : 3;
+    }
+    if (marker == 0xDA || marker == 0xD9) break;
+    pos += 2 + get_be16(p + pos + 2);
+  }
+  return 3;
+}
+
 }  // namespace detail
 }  // namespace tinytb

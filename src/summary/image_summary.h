@@ -1,4 +1,5 @@
-// tinytb (internal): image summaries in TF2 form, as tf.summary.image writes them:
+// tinytb (internal): image summaries in TF2 form, as tf.summary.image writes them (and in
+// the classic form: make_classic_images()):
 // DT_STRING [2 + k] of "<width>", "<height>" and k image files (PNG or JPEG); plugin
 // "images", data class BLOB_SEQUENCE. The builders fill a detail::SummarySpec from
 // image views (encoded into PNGs by a PngEncoderBase) or from files already encoded.
@@ -59,6 +60,16 @@ struct EncodedSource {
 // must outlive the spec.
 Status make_encoded_images(const EncodedImage* images, size_t count, uint32_t width, uint32_t height,
                            EncodedSource* source, SummarySpec* spec);
+
+// After make_images() or make_encoded_images() returned kOk: the same images in the
+// classic form, one Summary.Image each (height, width, colorspace, the file), tagged
+// "<tag>/image/<i>" when there are several (TF1's naming; a Summary.Image holds one image).
+// `colorspace`: 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA.
+void make_classic_images(uint32_t width, uint32_t height, int32_t colorspace, SummarySpec* spec);
+
+// The colorspace a PNG's IHDR colour type or a JPEG's SOFn component count declares
+// (3 when neither says: a palette PNG, an unusual JPEG).
+int32_t encoded_colorspace(const uint8_t* data, size_t size);
 
 }  // namespace detail
 }  // namespace tinytb

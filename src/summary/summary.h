@@ -36,16 +36,40 @@ struct PlaceHook {
 // A scalar: DT_FLOAT rank 0, plugin "scalars", data class SCALAR. `value` must
 // outlive the spec.
 void make_scalar(const float* value, SummarySpec* spec);
+// The classic form: simple_value, no metadata (docs/format.md, "Summary forms").
+void make_simple_scalar(const float* value, SummarySpec* spec);
 
 // Text: DT_STRING of rank 0 (rows = cols = 1), 1 (rows = 1, cols = count) or 2
 // (rows x cols), plugin "text", data class TENSOR. `cells` (NUL-terminated strings)
 // must outlive the spec.
 void make_text(const char* const* cells, size_t rows, size_t cols, uint8_t rank, SummarySpec* spec);
 
+// A list (rank 1: rows = 1, cols = count) or a table (rank 2: rows x cols) as ONE
+// Markdown string, DT_STRING rank 0, plugin "text", data class TENSOR: what the classic
+// form writes, because tbparse fails on rank-1 and rank-2 strings. A list is "- item\n"
+// per item, an item's line break a hard one ("  \n") followed by two spaces of indent. A table is a pipe table
+// with an empty header row (TensorBoard draws rank-2 tables without one), then one row
+// per table row; in a cell a '|' gets a backslash (unless it has one, or lies in a code
+// span), a line break becomes "<br>" and '\r' is dropped.
+struct MarkdownText {
+  const char* const* cells = nullptr;
+  size_t rows = 0;
+  size_t cols = 0;
+  uint8_t rank = 0;
+};
+// Fills `text` and `spec`; `cells` and `text` must outlive the spec. The string is
+// produced while the event is encoded; its size is computed here (one pass over the cells).
+void make_markdown_text(const char* const* cells, size_t rows, size_t cols, uint8_t rank, MarkdownText* text,
+                        SummarySpec* spec);
+
 // A histogram (tinytb/summary/histogram.h): DT_DOUBLE [buckets, 3] rows of (left edge,
 // right edge, count), produced while the event is encoded; plugin "histograms", data
 // class TENSOR. `histogram` is only read, and must outlive the spec.
 void make_histogram(const HistogramBase& histogram, SummarySpec* spec);
+// The classic form: a HistogramProto (min, max, num, sum, sum_squares, bucket_limit =
+// the right edges, bucket = the counts), built so TensorBoard shows the tensor form's rows
+// (histogram.cc says how). `histogram` must outlive the spec.
+void make_classic_histogram(const HistogramBase& histogram, SummarySpec* spec);
 
 // What the WAV producers read while the event is encoded; make_audio() fills it.
 struct AudioSource {
@@ -64,6 +88,10 @@ struct AudioSource {
 // outlive the spec. On an error neither is usable.
 Status make_audio(const AudioClip* clips, size_t count, uint32_t sample_rate, uint16_t channels, size_t max_bytes,
                   AudioSource* source, SummarySpec* spec);
+// After a make_audio() that returned kOk: the same clips in the classic form, one
+// Summary.Audio per clip (content type "audio/wav", no label: the form has none), tagged
+// "<tag>/audio/<i>" when there are several.
+void make_classic_audio(SummarySpec* spec);
 
 // The ranking make_top_k() found, read while the event is encoded.
 struct TopK {

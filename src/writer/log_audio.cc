@@ -13,6 +13,7 @@ Status EventWriterBase::log_audio(detail::TagRef tag, int64_t step, const AudioC
   Summary summary;
   const Status s = detail::make_audio(clips, count, sample_rate, channels, queue_cap_, &source, &summary.spec);
   if (s != Status::kOk) return s;
+  if (classic_form()) detail::make_classic_audio(&summary.spec);
   return log_summary(tag, step, summary);
 }
 

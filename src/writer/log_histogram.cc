@@ -8,7 +8,11 @@ namespace tinytb {
 
 Status EventWriterBase::log_histogram(detail::TagRef tag, int64_t step, const HistogramBase& histogram) {
   Summary summary;
-  detail::make_histogram(histogram, &summary.spec);
+  if (classic_form()) {
+    detail::make_classic_histogram(histogram, &summary.spec);
+  } else {
+    detail::make_histogram(histogram, &summary.spec);
+  }
   return log_summary(tag, step, summary);
 }
 

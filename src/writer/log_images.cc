@@ -14,6 +14,9 @@ Status EventWriterBase::log_images(detail::TagRef tag, int64_t step, const Image
   Summary summary;
   const Status s = detail::make_images(png, views, count, &source, &summary.spec, &summary.place);
   if (s != Status::kOk) return s;
+  if (classic_form()) {
+    detail::make_classic_images(source.batch.width, source.batch.height, source.batch.channels, &summary.spec);
+  }
   return detail::end_images(&source, log_summary(tag, step, summary));
 }
 
@@ -23,6 +26,10 @@ Status EventWriterBase::log_encoded_images(detail::TagRef tag, int64_t step, con
   Summary summary;
   const Status s = detail::make_encoded_images(images, count, width, height, &source, &summary.spec);
   if (s != Status::kOk) return s;
+  if (classic_form()) {
+    detail::make_classic_images(width, height, detail::encoded_colorspace(images[0].data, images[0].size),
+                                &summary.spec);
+  }
   return log_summary(tag, step, summary);
 }
 

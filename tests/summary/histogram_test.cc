@@ -19,6 +19,14 @@
 
 namespace {
 
+// The tensor form (docs/format.md), which these tests read byte by byte; the classic form
+// has its own tests.
+tinytb::WriterOptions tensor_form() {
+  tinytb::WriterOptions options;
+  options.form = tinytb::SummaryForm::kTensor;
+  return options;
+}
+
 using tinytb::Histogram;
 using tinytb::Quantization;
 using tinytb::Status;
@@ -394,7 +402,7 @@ class HistogramWriterTest : public ::testing::Test {
   tinytb_test::ParsedFile parsed() { return tinytb_test::parse_file(sink.file(0).bytes); }
 
   tinytb_test::TestSink sink;
-  tinytb::WriterOptions options;
+  tinytb::WriterOptions options = tensor_form();
   tinytb::EventWriter<2048, 8, 40> writer;
 };
 
@@ -484,6 +492,7 @@ TEST(HistogramSizing, BoundHoldsAndIsTight) {
     for (size_t tag_len : {1u, 40u, 127u}) {
       tinytb_test::TestSink sink;
       tinytb::WriterOptions options;
+      options.form = tinytb::SummaryForm::kTensor;  // this test reads the tensor form
       options.clock.wall_seconds = wall;
       options.max_queue = 1;
       auto writer = std::make_unique<tinytb::EventWriter<32768, 2, 128>>();

@@ -21,6 +21,14 @@
 
 namespace {
 
+// The tensor form (docs/format.md), which these tests read byte by byte; the classic form
+// has its own tests.
+tinytb::WriterOptions tensor_form() {
+  tinytb::WriterOptions options;
+  options.form = tinytb::SummaryForm::kTensor;
+  return options;
+}
+
 using tinytb::ImageView;
 using tinytb::PixelFormat;
 using tinytb::PngMode;
@@ -49,6 +57,7 @@ class ImageLog : public ::testing::Test {
   void SetUp() override {
     writer = std::make_unique<tinytb::EventWriter<200000, 16, 64>>();
     tinytb::WriterOptions options;
+    options.form = tinytb::SummaryForm::kTensor;  // this test reads the tensor form
     options.clock.wall_seconds = wall;
     options.max_queue = 1;
     ASSERT_EQ(writer->open(sink, options), Status::kOk);
@@ -209,6 +218,7 @@ TEST(ImageLogQueue, NoiseFitsAQueueOfExactlyTheBound) {
     tinytb_test::TestSink sink;
     auto writer = std::make_unique<tinytb::EventWriter<kQueue>>();
     tinytb::WriterOptions options;
+    options.form = tinytb::SummaryForm::kTensor;  // this test reads the tensor form
     ASSERT_EQ(writer->open(sink, options), Status::kOk);
     Encoder enc(kW, kH, 3, mode, 2);
     ASSERT_EQ(writer->images("noise", 0, two, 2, enc.png), Status::kOk);
@@ -233,7 +243,7 @@ TEST(ImageLogQueue, NoiseFitsAQueueOfExactlyTheBound) {
 TEST(ImageLogQueue, EveryFormatEveryModeThroughAFullQueue) {
   tinytb_test::TestSink sink;
   auto writer = std::make_unique<tinytb::EventWriter<120000, 16, 64>>();
-  tinytb::WriterOptions options;
+  tinytb::WriterOptions options = tensor_form();
   options.clock.wall_seconds = wall;
   options.max_queue = 1000;  // flushed only when full
   ASSERT_EQ(writer->open(sink, options), Status::kOk);
@@ -247,7 +257,7 @@ TEST(ImageLogQueue, EveryFormatEveryModeThroughAFullQueue) {
     views.push_back(ImageView::frame(f, bytes.data(), w, h));
     views.push_back(ImageView::frame(f, bytes.data(), w * 2, h * 2).cropped(2, 4, w * 2 - 4, h * 2 - 4).downscaled(2));
     views.push_back(ImageView::frame(f, bytes.data() + (h - 1) * size_t{w} * 4, w, h,
-                                     -static_cast<int32_t>(w * 4)));  // bottom-up, padded
+                                     -static_cast<int32_t>(w * 4), w * h * 4));  // bottom-up, padded
   }
   views.push_back(ImageView::tensor(bytes.data(), w, h, 3));
   views.push_back(ImageView::tensor(bytes.data(), w, h, 4, tinytb::TensorLayout::kChw));
@@ -349,7 +359,7 @@ TEST_P(ImageLogRefusals, BadInputWritesNothing) {
   if (mode != PngMode::kLodepng) {
     tinytb::EventWriter<2000> small_writer;
     tinytb_test::TestSink small_sink;
-    ASSERT_EQ(small_writer.open(small_sink, tinytb::WriterOptions{}), Status::kOk);
+    ASSERT_EQ(small_writer.open(small_sink, tensor_form()), Status::kOk);
     EXPECT_EQ(small_writer.image("cam", 1, ok_view, png), Status::kTooLarge);
     EXPECT_EQ(small_writer.queued_bytes(), 0u);
     EXPECT_EQ(small_writer.tag_count(), 0u);
@@ -387,7 +397,7 @@ INSTANTIATE_TEST_SUITE_P(EveryMode, ImageLogRefusals, ::testing::ValuesIn(kAllMo
 TEST(ImageLogQueue, ARecordBeyondTheQueueIsTooLarge) {
   tinytb_test::TestSink sink;
   tinytb::EventWriter<4096> writer;
-  tinytb::WriterOptions options;
+  tinytb::WriterOptions options = tensor_form();
   ASSERT_EQ(writer.open(sink, options), Status::kOk);
   const auto gray = frame_bytes(96, 96, 1, 6);
   tinytb::PngEncoder<96, 96, 1> png;
@@ -427,6 +437,7 @@ TEST(ImageLogQueue, AnEncoderInUseIsBusy) {
     ReentrantSink sink;
     tinytb::EventWriter<3000> writer;  // holds one 40x40 gray record (1.7 KB at most), not two
     tinytb::WriterOptions options;
+    options.form = tinytb::SummaryForm::kTensor;  // this test reads the tensor form
     options.max_queue = 100;
     ASSERT_EQ(writer.open(sink, options), Status::kOk);
     std::vector<uint8_t> gray(40 * 40);  // noise: stored in every mode, so the second record needs a flush
@@ -454,7 +465,7 @@ TEST(ImageLogQueue, AnEncoderInUseIsBusy) {
 TEST(ImageLogQueue, ScopesPrefixImageTags) {
   tinytb_test::TestSink sink;
   tinytb::EventWriter<8192> writer;
-  tinytb::WriterOptions options;
+  tinytb::WriterOptions options = tensor_form();
   options.max_queue = 1;
   ASSERT_EQ(writer.open(sink, options), Status::kOk);
   tinytb::Scope camera(writer, "camera");

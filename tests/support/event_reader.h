@@ -29,6 +29,17 @@ struct ParsedValue {
   std::vector<double> doubles;  // double_val
   std::string content;          // tensor_content
   bool has_content = false;
+  // The classic fields (docs/format.md, "Summary forms"): the Summary.Value field number
+  // that carried the value (2 simple_value, 4 image, 5 histo, 6 audio), 0 for none.
+  int classic = 0;
+  float simple_value = 0;
+  int64_t height = 0, width = 0, colorspace = 0;  // image
+  std::string encoded;                            // image or audio bytes
+  double min = 0, max = 0, num = 0, sum = 0, sum_squares = 0;
+  std::vector<double> bucket_limit, bucket;
+  float sample_rate = 0;
+  int64_t num_channels = 0, length_frames = 0;
+  std::string content_type;
 };
 
 struct ParsedEvent {
@@ -203,6 +214,50 @@ inline bool parse_metadata(const uint8_t* d, size_t n, ParsedValue* v) {
   return true;
 }
 
+inline bool parse_packed_doubles(const uint8_t* b, size_t bn, std::vector<double>* out) {
+  if (bn % 8 != 0) return false;
+  for (size_t i = 0; i < bn; i += 8) {
+    double x;
+    std::memcpy(&x, b + i, 8);
+    out->push_back(x);
+  }
+  return true;
+}
+
+// Summary.Image (4), HistogramProto (5) or Summary.Audio (6).
+inline bool parse_classic(int which, const uint8_t* d, size_t n, ParsedValue* v) {
+  Wire w(d, n);
+  while (!w.done()) {
+    uint64_t key, x;
+    const uint8_t* b;
+    size_t bn;
+    if (!w.varint(&key)) return false;
+    const int field = static_cast<int>(key >> 3), type = static_cast<int>(key & 7);
+    if (which == 5 && type == 1 && field >= 1 && field <= 5) {
+      double* slots[] = {&v->min, &v->max, &v->num, &v->sum, &v->sum_squares};
+      if (!w.fixed(slots[field - 1], 8)) return false;
+    } else if (which == 5 && (field == 6 || field == 7) && type == 2) {
+      if (!w.bytes(&b, &bn) || !parse_packed_doubles(b, bn, field == 6 ? &v->bucket_limit : &v->bucket)) return false;
+    } else if (which == 6 && field == 1 && type == 5) {
+      if (!w.fixed(&v->sample_rate, 4)) return false;
+    } else if (type == 0 && which != 5) {
+      if (!w.varint(&x)) return false;
+      int64_t* slot = which == 4 ? (field == 1 ? &v->height : field == 2 ? &v->width : &v->colorspace)
+                                 : (field == 2 ? &v->num_channels : &v->length_frames);
+      *slot = static_cast<int64_t>(x);
+    } else if (field == 4 && type == 2 && which != 5) {
+      if (!w.bytes(&b, &bn)) return false;
+      v->encoded = as_string(b, bn);
+    } else if (which == 6 && field == 5 && type == 2) {
+      if (!w.bytes(&b, &bn)) return false;
+      v->content_type = as_string(b, bn);
+    } else {
+      return false;  // nothing else is ever written
+    }
+  }
+  return true;
+}
+
 inline bool parse_value(const uint8_t* d, size_t n, ParsedValue* v) {
   Wire w(d, n);
   while (!w.done()) {
@@ -220,6 +275,12 @@ inline bool parse_value(const uint8_t* d, size_t n, ParsedValue* v) {
     } else if (field == 9 && type == 2) {
       if (!w.bytes(&b, &bn) || !parse_metadata(b, bn, v)) return false;
       v->has_metadata = true;
+    } else if (field == 2 && type == 5) {
+      if (!w.fixed(&v->simple_value, 4)) return false;
+      v->classic = 2;
+    } else if ((field == 4 || field == 5 || field == 6) && type == 2) {
+      if (!w.bytes(&b, &bn) || !parse_classic(field, b, bn, v)) return false;
+      v->classic = field;
     } else if (!w.skip(type)) {
       return false;
     }

@@ -155,6 +155,7 @@ tinytb::WriterOptions options(const char* run, uint32_t max_queue) {
   o.logdir = g_logdir.c_str();
   o.run = run;
   o.host = "compat";
+  o.form = tinytb_test::fixture_form();
   o.clock.wall_seconds = wall_seconds;
   o.clock.uptime_ms = uptime_ms;
   o.max_queue = max_queue;
@@ -403,6 +404,7 @@ void no_clock_run() {
   o.logdir = g_logdir.c_str();
   o.run = "no_clock";
   o.host = "compat";
+  o.form = tinytb_test::fixture_form();
   o.file_stamp = 7;
   o.max_queue = 4;
   EXPECT_OK(no_clock_writer.open(no_clock_sink, o));

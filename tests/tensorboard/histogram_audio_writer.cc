@@ -107,6 +107,7 @@ tinytb::WriterOptions options(const char* run) {
   o.logdir = g_logdir.c_str();
   o.run = run;
   o.host = "compat";
+  o.form = tinytb_test::fixture_form();
   o.file_stamp = 3;  // no clock: the boot counter names the file
   o.max_queue = 4;
   return o;

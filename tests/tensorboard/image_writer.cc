@@ -60,6 +60,7 @@ tinytb::WriterOptions options(const char* run, uint32_t max_queue) {
   o.logdir = g_logdir.c_str();
   o.run = run;
   o.host = "images";
+  o.form = tinytb_test::fixture_form();
   o.clock.wall_seconds = wall_seconds;
   o.max_queue = max_queue;
   return o;
@@ -118,7 +119,8 @@ void camera_run() {
       const int32_t stride = step == 1 ? 80 * 4 + 5 : 0;  // step 1: rows with padding
       src.bytes = camera_like(static_cast<size_t>(stride ? stride : 80 * 4) * 60, static_cast<uint32_t>(f * 10 + step));
       const std::string name = fmt + "_" + std::to_string(step) + ".raw";
-      ImageView v = ImageView::frame(formats[f], src.bytes.data(), 80, 60, stride);
+      ImageView v = ImageView::frame(formats[f], src.bytes.data(), 80, 60, stride,
+                                     static_cast<uint32_t>(src.bytes.size()));
       if (step == 2) v = v.cropped(4, 2, 70, 52).downscaled(2);  // step 2: a window, halved
       LOG(g_camera_writer, "camera", "compressed/" + fmt, step, &v, 1, g_compressed, &src, name);
       LOG(g_camera_writer, "camera", "fast/" + fmt, step, &v, 1, g_fast, &src, name);
@@ -129,7 +131,7 @@ void camera_run() {
   // Bottom-up rows (a BMP in memory): data at the last row, negative stride.
   static Source bmp;
   bmp.bytes = camera_like(64 * 48, 99);
-  const ImageView up = ImageView::frame(PixelFormat::kGray8, bmp.bytes.data() + 47 * 64, 64, 48, -64);
+  const ImageView up = ImageView::frame(PixelFormat::kGray8, bmp.bytes.data() + 47 * 64, 64, 48, -64, 64 * 48);
   LOG(g_camera_writer, "camera", "stored/gray8_bottom_up", 0, &up, 1, g_stored, &bmp, "bottom_up.raw");
   LOG(g_camera_writer, "camera", "compressed/gray8_bottom_up", 0, &up, 1, g_compressed, &bmp, "bottom_up.raw");
   LOG(g_camera_writer, "camera", "fast/gray8_bottom_up", 0, &up, 1, g_fast, &bmp, "bottom_up.raw");

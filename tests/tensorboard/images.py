@@ -372,7 +372,10 @@ def written_blobs(logdir):
                 except reader_check.SchemaError:
                     continue
                 for value in event.values:
-                    if value.tensor.dtype == DT_STRING and len(value.tensor.shape) == 1:
+                    if value.classic_kind == "images":  # one Summary.Image (classic_form.py)
+                        blobs[(run, value.tag, event.step)] = list(value.classic_point.items)
+                    elif (value.tensor is not None and value.tensor.dtype == DT_STRING
+                          and len(value.tensor.shape) == 1):
                         blobs[(run, value.tag, event.step)] = [
                             bytes(s) for s in value.tensor.string_val[2:]]
     return blobs

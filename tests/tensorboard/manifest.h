@@ -36,6 +36,7 @@
 
 #include "tinytb/summary/audio.h"
 #include "tinytb/values.h"
+#include "tinytb/writer/event_writer.h"
 
 namespace tinytb_test {
 
@@ -255,9 +256,17 @@ class Manifest {
   std::map<std::string, Run> runs_;
 };
 
-// The command line every fixture writer takes: `--logdir DIR --manifest PATH`. Fills both
-// (the log directory without trailing slashes) and returns true; prints the usage line for
-// `program` and returns false on anything else.
+// The summary form the fixture writers log in (docs/format.md, "Summary forms"): the
+// library's default unless `--form tensor` or `--form classic` says otherwise.
+inline tinytb::SummaryForm& fixture_form() {
+  static tinytb::SummaryForm form = tinytb::WriterOptions().form;
+  return form;
+}
+
+// The command line every fixture writer takes: `--logdir DIR --manifest PATH
+// [--form classic|tensor]`. Fills both (the log directory without trailing slashes) and
+// fixture_form(), and returns true; prints the usage line for `program` and returns false
+// on anything else.
 inline bool parse_fixture_args(int argc, char** argv, const char* program, std::string* logdir,
                                const char** manifest_path) {
   *manifest_path = nullptr;
@@ -267,6 +276,10 @@ inline bool parse_fixture_args(int argc, char** argv, const char* program, std::
       *logdir = argv[++i];
     } else if (arg == "--manifest" && i + 1 < argc) {
       *manifest_path = argv[++i];
+    } else if (arg == "--form" && i + 1 < argc && (std::string(argv[i + 1]) == "classic" ||
+                                                    std::string(argv[i + 1]) == "tensor")) {
+      fixture_form() = std::string(argv[++i]) == "classic" ? tinytb::SummaryForm::kClassic
+                                                          : tinytb::SummaryForm::kTensor;
     } else {
       logdir->clear();
       break;
@@ -274,7 +287,7 @@ inline bool parse_fixture_args(int argc, char** argv, const char* program, std::
   }
   while (logdir->size() > 1 && logdir->back() == '/') logdir->pop_back();
   if (logdir->empty() || *manifest_path == nullptr) {
-    fprintf(stderr, "usage: %s --logdir DIR --manifest PATH\n", program);
+    fprintf(stderr, "usage: %s --logdir DIR --manifest PATH [--form classic|tensor]\n", program);
     return false;
   }
   return true;

@@ -1,9 +1,9 @@
 """Check group (a): an independent reader of event files.
 
 Pure Python on top of wire.py; shares no code with TensorBoard. It checks the
-framing, the Event/Summary structure against what tinytb must write (TF2
-forms, see docs/format.md), per-tag step order, and collects the data
-for comparison with the manifest.
+framing, the Event/Summary structure against what tinytb must write (the
+tensor or the classic form, see docs/format.md), per-tag step order, and
+collects the data for comparison with the manifest.
 """
 
 import math
@@ -12,6 +12,7 @@ import re
 
 import numpy as np
 
+import classic_form
 import histogram_audio
 import images
 import wire
@@ -31,7 +32,22 @@ EVENT = {1: ("wall_time", {_I64}, False), 2: ("step", {_V}, False),
          7: ("session_log", {_LEN}, False)}
 SUMMARY = {1: ("value", {_LEN}, True)}
 VALUE = {1: ("tag", {_LEN}, False), 8: ("tensor", {_LEN}, False),
-         9: ("metadata", {_LEN}, False)}
+         9: ("metadata", {_LEN}, False),
+         # the classic form (classic_form.py)
+         2: ("simple_value", {_I32}, False), 4: ("image", {_LEN}, False),
+         5: ("histo", {_LEN}, False), 6: ("audio", {_LEN}, False)}
+IMAGE = {1: ("height", {_V}, False), 2: ("width", {_V}, False),
+         3: ("colorspace", {_V}, False),
+         4: ("encoded_image_string", {_LEN}, False)}
+HISTO = {1: ("min", {_I64}, False), 2: ("max", {_I64}, False),
+         3: ("num", {_I64}, False), 4: ("sum", {_I64}, False),
+         5: ("sum_squares", {_I64}, False),
+         6: ("bucket_limit", {_LEN, _I64}, True),
+         7: ("bucket", {_LEN, _I64}, True)}
+AUDIO = {1: ("sample_rate", {_I32}, False), 2: ("num_channels", {_V}, False),
+         3: ("length_frames", {_V}, False),
+         4: ("encoded_audio_string", {_LEN}, False),
+         5: ("content_type", {_LEN}, False)}
 METADATA = {1: ("plugin_data", {_LEN}, False),
             2: ("display_name", {_LEN}, False),
             3: ("summary_description", {_LEN}, False),
@@ -50,10 +66,7 @@ DIM = {1: ("size", {_V}, False), 2: ("name", {_LEN}, False)}
 KNOWN_OTHERS = {
     "Event": {4: "graph_def", 6: "log_message", 8: "tagged_run_metadata",
               9: "meta_graph_def", 10: "source_metadata"},
-    "Summary.Value": {2: "simple_value (legacy form)",
-                      3: "obsolete_old_style_histogram",
-                      4: "image (legacy form)", 5: "histo (legacy form)",
-                      6: "audio (legacy form)", 7: "node_name"},
+    "Summary.Value": {3: "obsolete_old_style_histogram", 7: "node_name"},
 }
 
 
@@ -102,17 +115,72 @@ def _utf8(raw, what):
 
 
 class Value:
-    """One Summary.Value, decoded; `metadata` is None when absent."""
+    """One Summary.Value, decoded; `metadata` is None when absent. A classic
+    value (classic_form.py) has `classic_kind` set, `tensor` None, and its
+    point, as TensorBoard would convert it, in `classic_point`
+    (`classic_errors` says what is wrong with it)."""
 
     def __init__(self, payload):
         fields = parse_message(payload, VALUE, "Summary.Value")
         self.tag = _utf8(fields.get("tag", b""), "tag")
-        if "tensor" not in fields:
-            raise SchemaError("value %r has no tensor" % self.tag)
-        self.tensor = Tensor(fields["tensor"])
         self.metadata = None
         if "metadata" in fields:
             self.metadata = Metadata(fields["metadata"])
+        self.tensor = None
+        self.classic_kind = None
+        self.classic_point = None
+        self.classic_errors = []
+        classic = [n for n in ("simple_value", "image", "histo", "audio") if n in fields]
+        if len(classic) + ("tensor" in fields) != 1:
+            raise SchemaError("value %r has %s, expected exactly one value field" % (
+                self.tag, classic + (["tensor"] if "tensor" in fields else []) or "none"))
+        if "tensor" in fields:
+            self.tensor = Tensor(fields["tensor"])
+            return
+        name = classic[0]
+        self.classic_kind = {"simple_value": "scalars", "image": "images",
+                             "histo": "histograms", "audio": "audio"}[name]
+        self.classic_point, self.classic_errors = _read_classic(name, fields[name])
+
+
+def _read_classic(name, raw):
+    """(point, errors) of a classic value, presented as TensorBoard's data_compat
+    would present it."""
+    if name == "simple_value":
+        return np.array([raw], dtype="<u4").view("<f4")[0], []
+    if name == "image":
+        f = parse_message(raw, IMAGE, "Summary.Image")
+        errors = []
+        if f.get("colorspace") not in (1, 2, 3, 4):
+            errors.append("colorspace %r, expected 1, 2, 3 or 4" % f.get("colorspace"))
+        return images.ImagesValue(f.get("width", 0), f.get("height", 0),
+                                  (f.get("encoded_image_string", b""),)), errors
+    if name == "histo":
+        f = parse_message(raw, HISTO, "HistogramProto")
+        limits = _repeated_fixed(f.get("bucket_limit", []), _I64, wire.decode_packed_fixed64)
+        counts = _repeated_fixed(f.get("bucket", []), _I64, wire.decode_packed_fixed64)
+        limits = [wire.as_double(v) for v in limits]
+        counts = [wire.as_double(v) for v in counts]
+        lo, hi, num = (wire.as_double(f.get(k, 0)) for k in ("min", "max", "num"))
+        errors = []
+        if len(limits) != len(counts):
+            errors.append("%d bucket limits for %d buckets" % (len(limits), len(counts)))
+        if num != sum(counts):
+            errors.append("num %r, the buckets hold %r" % (num, sum(counts)))
+        if any(b < a for a, b in zip(limits, limits[1:])) or (counts and lo > hi):
+            errors.append("bucket limits do not increase")
+        return histogram_audio.HistogramValue(
+            classic_form.rows_from_classic(lo, hi, limits, counts), None), errors
+    f = parse_message(raw, AUDIO, "Summary.Audio")
+    errors = []
+    if f.get("content_type") != b"audio/wav":
+        errors.append("content_type %r, expected 'audio/wav'" % f.get("content_type"))
+    wav = f.get("encoded_audio_string", b"")
+    channels = f.get("num_channels", 0)
+    frames = f.get("length_frames", 0)
+    rate = wire.as_float(f.get("sample_rate", 0))
+    errors.extend(histogram_audio.wav_errors(wav, int(rate), channels, frames))
+    return histogram_audio.AudioValue((1,), (wav,), None, None, None), errors
 
 
 class Metadata:
@@ -266,7 +334,7 @@ class FileResult:
         self.events = []  # Event objects, in file order
 
 
-def check_file(report, logdir, path, run, run_kinds, data):
+def check_file(report, logdir, path, run, run_kinds, data, forms):
     """Runs the per-file checks and adds the file's points to `data`.
 
     `run_kinds` maps tag -> kind for the run so far (metadata seen in an
@@ -319,10 +387,23 @@ def check_file(report, logdir, path, run, run_kinds, data):
 
     meta_errors, tensor_errors = [], []
     file_kinds = {}  # tag -> kind, from the first value of the tag here
+    form = forms.get(run, classic_form.TENSOR)
     for index, event in result.events:
         for value in event.values:
             where = "record %d tag %r" % (index, value.tag)
             meta = value.metadata
+            if value.classic_kind is not None:
+                # No metadata: TensorBoard files a classic value by its field.
+                if meta is not None:
+                    meta_errors.append("%s: a classic value carries metadata" % where)
+                tensor_errors.extend("%s: %s" % (where, e) for e in value.classic_errors)
+                add_point(data, run, value.classic_kind, value.tag, event.step,
+                          value.classic_point)
+                continue
+            if form == classic_form.CLASSIC and meta is not None and \
+                    meta.plugin_name in ("scalars", "images", "histograms", "audio"):
+                meta_errors.append("%s: a %s tensor in a classic run" % (
+                    where, meta.plugin_name))
             kind = file_kinds.get(value.tag)
             if meta is not None:
                 meta_kind = KIND_BY_PLUGIN.get(meta.plugin_name)
@@ -376,15 +457,39 @@ def check_steps(report, run, data):
     report.check("reader.steps[%s]" % run, errors)
 
 
-def run_checks(report, logdir, runs, expected):
-    """Group (a). Returns {path: framed record count} for group (b)."""
+def detect_forms(runs):
+    """{run: classic_form.CLASSIC or TENSOR}: a run holding any classic value
+    is classic. Files that do not decode count as tensor here (check_file
+    reports them)."""
+    forms = {}
+    for run, paths in runs.items():
+        forms[run] = classic_form.TENSOR
+        for path in paths:
+            with open(path, "rb") as f:
+                payloads, _, _ = wire.read_records(f.read())
+            for payload in payloads:
+                try:
+                    event = Event(payload)
+                except SchemaError:
+                    continue
+                if any(v.classic_kind for v in event.values):
+                    forms[run] = classic_form.CLASSIC
+                    break
+            if forms[run] == classic_form.CLASSIC:
+                break
+    return forms
+
+
+def run_checks(report, logdir, runs, expected, forms):
+    """Group (a). Returns {path: framed record count} for group (b).
+    `expected` is already as each run's form presents it."""
     report.check("reader.crc32c", wire.crc_self_test())
     data = {run: {} for run in runs}
     framed = {}
     for run, paths in sorted(runs.items()):
         run_kinds = {}
         for path in paths:
-            result = check_file(report, logdir, path, run, run_kinds, data)
+            result = check_file(report, logdir, path, run, run_kinds, data, forms)
             framed[path] = result.framed_records
         check_steps(report, run, data)
     compare_data(report, "reader", data, expected)

@@ -262,6 +262,8 @@ class _HtmlStructure(html.parser.HTMLParser):
             self.rows.append([])
         elif tag in ("td", "th"):
             self._cell = []
+        elif tag == "br":  # a line break separates words, as the browser shows them
+            self.handle_data("\n")
 
     def handle_endtag(self, tag):
         if tag in ("td", "th") and self._cell is not None:

@@ -92,6 +92,10 @@ class HistogramBase {
   uint32_t count() const { return count_; }
   uint32_t nonfinite() const { return nonfinite_; }
   uint32_t out_of_range() const { return out_of_range_; }
+  // The sum and the sum of squares of the finite values add() counted, as reals (values.h),
+  // in double precision: the classic form's HistogramProto carries them.
+  double sum() const { return sum_; }
+  double sum_squares() const { return sum_squares_; }
 
   // Row i of the tensor writer.histogram() logs (0 for i >= buckets()).
   double left_edge(size_t i) const;
@@ -115,6 +119,7 @@ class HistogramBase {
   void count_integers(const T* data, size_t n, const Values& values, bool use_thresholds);
   void count_floats(const float* data, size_t n, bool use_thresholds);
   void tally(int bucket);
+  void add_sums(const Values& values);
 
   // Storage (owned by the derived Histogram).
   uint32_t* const counts_;
@@ -144,6 +149,8 @@ class HistogramBase {
   uint32_t count_ = 0;
   uint32_t nonfinite_ = 0;
   uint32_t out_of_range_ = 0;
+  double sum_ = 0.0;
+  double sum_squares_ = 0.0;
 };
 
 // A histogram with storage for up to K buckets (12 K + 8 bytes besides the base). It

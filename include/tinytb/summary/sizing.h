@@ -60,6 +60,37 @@ constexpr size_t strings_bytes(size_t count, size_t total_len) {
   return count * (1 + varint_bytes(total_len)) + total_len;
 }
 
+constexpr size_t max_bytes(size_t a, size_t b) { return a > b ? a : b; }
+
+constexpr size_t decimal_digits(size_t v) { return v < 10 ? 1 : 1 + decimal_digits(v / 10); }
+
+// The classic form (docs/format.md, "Summary forms"): a framed Event whose Summary holds
+// values of `values_bytes` altogether, each counted with its own key and length.
+constexpr size_t classic_record_bytes(size_t values_bytes) {
+  return kRecordOverheadBytes + 9 /* wall_time */ + 11 /* step */ + delimited_field_bytes(values_bytes);
+}
+
+// One classic value: its tag ("<tag>/image/<i>" when one of `count`), and a message of
+// `body` bytes in a one-byte-key field.
+constexpr size_t classic_value_bytes(size_t tag_len, size_t count, size_t suffix_len, size_t body) {
+  return delimited_field_bytes(delimited_field_bytes(tag_len + (count > 1 ? suffix_len + decimal_digits(count - 1) : 0)) +
+                               delimited_field_bytes(body));
+}
+
+// Summary.Image: height, width (5-byte varints at most for int32 sizes below 2^31),
+// colorspace, and the file.
+constexpr size_t classic_image_body(size_t file_bytes) { return 6 + 6 + 2 + delimited_field_bytes(file_bytes); }
+
+// Summary.Audio: sample_rate (fixed32), num_channels and length_frames (varints), the WAV
+// file and content_type "audio/wav".
+constexpr size_t classic_audio_body(size_t wav) { return 5 + 11 + 11 + delimited_field_bytes(wav) + 11; }
+
+// A Markdown list or table of `count` strings of `total_len` bytes (text_list and
+// text_table in the classic form): each byte at most 5 ("\n" -> "  \n  " in a list item,
+// "<br>" in a cell), 14 per string for the item marks, cell separators, row ends, header
+// and separator cells, plus 4.
+constexpr size_t markdown_text_bytes(size_t count, size_t total_len) { return 5 * total_len + 14 * count + 4; }
+
 }  // namespace sizing
 
 // The first record of every file: file_version = "brain.Event:2".
@@ -75,55 +106,80 @@ constexpr size_t scalar_record_bytes(size_t tag_len) {
 
 // Text: `count` strings of `total_len` bytes altogether, as a tensor of rank `rank`
 // (0: one string, 1: a list, 2: a table).
+// In the classic form a list or a table is one Markdown string (docs/format.md); the bound
+// covers both forms.
 constexpr size_t text_record_bytes(size_t tag_len, size_t count, size_t total_len, size_t rank) {
-  return sizing::summary_record_bytes(
-      tag_len, 2 + sizing::shape_field_bytes(rank) + sizing::strings_bytes(count, total_len), 4 /* "text" */);
+  return sizing::max_bytes(
+      sizing::summary_record_bytes(tag_len, 2 + sizing::shape_field_bytes(rank) + sizing::strings_bytes(count, total_len),
+                                   4 /* "text" */),
+      rank == 0 ? 0
+                : sizing::summary_record_bytes(
+                      tag_len, 2 + sizing::strings_bytes(1, sizing::markdown_text_bytes(count, total_len)), 4));
 }
 
 // A histogram of `buckets` buckets: DT_DOUBLE [buckets, 3], 24 bytes a bucket.
+// The classic HistogramProto (5 doubles, then `buckets` limits and counts as packed
+// doubles) is covered too.
 constexpr size_t histogram_record_bytes(size_t tag_len, size_t buckets) {
-  return sizing::summary_record_bytes(
-      tag_len,
-      2 + sizing::delimited_field_bytes(sizing::delimited_field_bytes(1 + sizing::varint_bytes(buckets)) +
-                                        sizing::delimited_field_bytes(2)) +
-          sizing::delimited_field_bytes(24 * buckets),
-      10 /* "histograms" */);
+  return sizing::max_bytes(
+      sizing::summary_record_bytes(
+          tag_len,
+          2 + sizing::delimited_field_bytes(sizing::delimited_field_bytes(1 + sizing::varint_bytes(buckets)) +
+                                            sizing::delimited_field_bytes(2)) +
+              sizing::delimited_field_bytes(24 * buckets),
+          10 /* "histograms" */),
+      sizing::classic_record_bytes(
+          sizing::classic_value_bytes(tag_len, 1, 0, 5 * 9 + 2 * sizing::delimited_field_bytes(8 * buckets))));
 }
 
 // `clips` audio clips of at most `frames` frames of `channels` channels each, with
 // labels of `label_bytes` bytes altogether (0: none). Label-less clips are counted as
 // if they had empty labels, so the bound is at most 2 * clips + 8 bytes above the record.
+// The classic form (one Summary.Audio per clip, no labels) is covered too.
 constexpr size_t audio_record_bytes(size_t tag_len, size_t clips, size_t frames, size_t channels = 1,
                                     size_t label_bytes = 0) {
-  return sizing::summary_record_bytes(
+  return sizing::max_bytes(sizing::classic_record_bytes(clips * sizing::classic_value_bytes(
+                                                                    tag_len, clips, 7 /* "/audio/" */,
+                                                                    sizing::classic_audio_body(
+                                                                        wav_bytes(frames, channels)))),
+                           sizing::summary_record_bytes(
       tag_len,
       2 +
           sizing::delimited_field_bytes(sizing::delimited_field_bytes(1 + sizing::varint_bytes(clips)) +
                                         sizing::delimited_field_bytes(2)) +
           clips * (1 + sizing::varint_bytes(wav_bytes(frames, channels)) + wav_bytes(frames, channels)) +
           sizing::strings_bytes(clips, label_bytes),
-      5 /* "audio" */, sizeof(kAudioPluginContent));
+      5 /* "audio" */, sizeof(kAudioPluginContent)));
 }
 
 // Images (docs/images.md): `count` PNGs of width x height with `channels` (1, 3 or 4),
 // as EventWriterBase::images() writes them. Exact for PngMode::kStored up to the few
 // bytes of length prefixes; an upper bound for kCompressed (never larger than stored).
+// The classic form (one Summary.Image per image) is covered too.
 constexpr size_t image_record_bytes(size_t tag_len, size_t width, size_t height, size_t channels,
                                     size_t count = 1) {
-  return sizing::summary_record_bytes(
-      tag_len,
-      2 + sizing::shape_field_bytes(1) +
-          sizing::strings_bytes(count + 2, 10 /* "<width>", "<height>" */ +
-                                               count * png_max_bytes(width, height, channels)),
-      6 /* "images" */);
+  return sizing::max_bytes(
+      sizing::summary_record_bytes(
+          tag_len,
+          2 + sizing::shape_field_bytes(1) +
+              sizing::strings_bytes(count + 2, 10 /* "<width>", "<height>" */ +
+                                                   count * png_max_bytes(width, height, channels)),
+          6 /* "images" */),
+      sizing::classic_record_bytes(count * sizing::classic_value_bytes(
+                                               tag_len, count, 7 /* "/image/" */,
+                                               sizing::classic_image_body(png_max_bytes(width, height, channels)))));
 }
 
 // `count` pre-encoded images (EventWriterBase::encoded_images()) of `total_bytes`
 // altogether.
 constexpr size_t encoded_image_record_bytes(size_t tag_len, size_t total_bytes, size_t count = 1) {
-  return sizing::summary_record_bytes(
-      tag_len, 2 + sizing::shape_field_bytes(1) + sizing::strings_bytes(count + 2, 20 + total_bytes),
-      6 /* "images" */);
+  return sizing::max_bytes(
+      sizing::summary_record_bytes(
+          tag_len, 2 + sizing::shape_field_bytes(1) + sizing::strings_bytes(count + 2, 20 + total_bytes),
+          6 /* "images" */),
+      // classic: every file's value sized as if it held all the bytes, then the bytes once
+      sizing::classic_record_bytes(count * (sizing::classic_value_bytes(tag_len, count, 7, sizing::classic_image_body(total_bytes)) - total_bytes) +
+                                   total_bytes));
 }
 
 }  // namespace tinytb
