@@ -88,7 +88,8 @@ void load_bmp() {
 
 // A view of sensor rows stored like the BMP (bottom-up): top row last, negative stride.
 ImageView bottom_up(const uint8_t* rows) {
-  return ImageView::frame(PixelFormat::kGray8, rows + (kSide - 1) * kSide, kSide, kSide, -static_cast<int32_t>(kSide));
+  return ImageView::frame(PixelFormat::kGray8, rows + (kSide - 1) * kSide, kSide, kSide, -static_cast<int32_t>(kSide),
+                          kSide * kSide);
 }
 
 // The frame at `step`: the BMP itself, or a copy at half exposure once the lights dim.

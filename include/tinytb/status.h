@@ -25,6 +25,7 @@ enum class [[nodiscard]] Status : int8_t {
   kUnsupported,        // the sink does not offer this operation
   kEncodeError,        // the protobuf encoder failed: a bug, please report it
   kBusy,               // a shared resource is in use: lodepng's allocator hooks, bound to another encoder
+  kDataLost,           // sync()/close(): storage is back, but records written before a failed sync are gone
 };
 
 // A short constant name for a status ("ok", "invalid tag", ...). Never null.

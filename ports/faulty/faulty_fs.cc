@@ -78,6 +78,8 @@ Status FaultyFs::open_file(const char* dir, const char* name, size_t* index) {
   f.size = 0;
   f.synced = 0;
   f.name_durable = false;
+  f.lost_from = 0;
+  f.lost_to = 0;
   *index = file_count_++;
   return Status::kOk;
 }
@@ -106,6 +108,14 @@ Status FaultyFs::sync_file(size_t index) {
   return Status::kOk;
 }
 
+void FaultyFs::drop_dirty(size_t index) {
+  File& f = files_[index];
+  if (f.size <= f.synced) return;
+  lost_sync_bytes_ += f.size - f.synced;
+  f.lost_from = f.lost_to > f.lost_from && f.lost_from < f.synced ? f.lost_from : f.synced;
+  if (f.size > f.lost_to) f.lost_to = f.size;
+}
+
 Status FaultyFs::truncate_file(size_t index, uint64_t size) {
   File& f = files_[index];
   if (size > f.size) {
@@ -117,6 +127,8 @@ Status FaultyFs::truncate_file(size_t index, uint64_t size) {
     f.synced = static_cast<size_t>(size);
   }
   f.size = static_cast<size_t>(size);
+  if (f.lost_to > f.size) f.lost_to = f.size;
+  if (f.lost_to <= f.lost_from) f.lost_from = f.lost_to = 0;
   return Status::kOk;
 }
 
@@ -152,6 +164,13 @@ void FaultyFs::reboot(PowerLoss model, uint32_t seed) {
       }
     }
     f.size = f.synced + keep;
+    // What a failed sync dropped never reached the medium, whatever later syncs said.
+    if (f.lost_to > f.lost_from && f.lost_from < f.size) {
+      const size_t end = f.lost_to < f.size ? f.lost_to : f.size;
+      memset(arena_ + f.start + f.lost_from, 0, end - f.lost_from);
+    }
+    f.lost_from = 0;
+    f.lost_to = 0;
     f.synced = f.size;
     f.name_durable = true;
     files_[kept++] = f;
@@ -216,7 +235,10 @@ Status FaultySink::sync() {
   if (index_ != fs_->open_index_) return Status::kNotOpen;
   bool injected = false;
   const Status s = fs_->begin(FaultyFs::Op::kSync, &injected);
-  if (s != Status::kOk) return fail(s);
+  if (s != Status::kOk) {
+    if (injected && !fs_->powered_off_) fs_->drop_dirty(static_cast<size_t>(index_));
+    return fail(s);
+  }
   return fs_->sync_file(static_cast<size_t>(index_));
 }
 

@@ -22,7 +22,10 @@
 //     and powered_off() is true until reboot();
 //   - fail operations N .. N + count - 1 with kNoSpace or kIoError (a failing write
 //     lets the first half of its bytes through, as a real short write does), then work
-//     again: the disk had space freed, or the card was re-seated.
+//     again: the disk had space freed, or the card was re-seated. A failing sync drops
+//     the file's dirty bytes as Linux does after a failed fsync (it marks the pages clean
+//     and its next fsync reports success): reads still see them until the power goes, and
+//     after the cut they are zeros, even when a later sync returned kOk.
 // A full arena (or set_capacity()) gives real kNoSpace: the bytes that fit, then ENOSPC.
 //
 // Limits: one open file at a time in the whole file system (files are laid out one
@@ -57,6 +60,8 @@ class FaultyFs {
     size_t size;         // bytes written (the live view)
     size_t synced;       // bytes durable
     bool name_durable;   // the directory entry survives a power cut
+    size_t lost_from;    // [lost_from, lost_to): dirty bytes a failed sync dropped
+    size_t lost_to;
   };
 
   // `arena` (arena_bytes) holds every file's bytes; `files` (max_files) the file table.
@@ -85,6 +90,8 @@ class FaultyFs {
   // Requests that broke the sink contract (truncate below the durable size or past the
   // end, or writing to a file that is not the open one); a correct writer makes none.
   uint32_t contract_violations() const { return violations_; }
+  // Dirty bytes failed syncs dropped (each failure counts the bytes unsynced then).
+  size_t lost_sync_bytes() const { return lost_sync_bytes_; }
 
  private:
   friend class FaultySink;
@@ -95,6 +102,7 @@ class FaultyFs {
   Status open_file(const char* dir, const char* name, size_t* index);
   Status append(size_t index, const uint8_t* data, size_t size, bool injected_failure, int32_t* err);
   Status sync_file(size_t index);
+  void drop_dirty(size_t index);
   Status truncate_file(size_t index, uint64_t size);
   size_t used_bytes() const;
   uint32_t next_random();
@@ -114,6 +122,7 @@ class FaultyFs {
   Status fail_status_ = Status::kIoError;
   bool powered_off_ = false;
   uint32_t violations_ = 0;
+  size_t lost_sync_bytes_ = 0;
   uint32_t random_ = 1;
 };
 

@@ -5,7 +5,8 @@
 //            existing file; every write lands at the end, also after a truncate
 //   write    loops over short writes and EINTR until every byte is written
 //   sync     fsync the file; the first sync also fsyncs the directory, so the new
-//            file's name survives a power cut too
+//            file's name survives a power cut too, and the parent of every directory
+//            open() created, so the run directory does as well
 //   truncate ftruncate back to a record boundary after a failed write
 //   errors   see posix_status(); last_error() is the errno
 //
@@ -32,7 +33,10 @@ Status posix_status(int err);
 // The system's clocks: wall_seconds is clock_gettime(CLOCK_REALTIME) with nanoseconds,
 // or 0 ("not known") while it reads before 2020, as a board without a real-time clock
 // does until NTP sets it; uptime_ms is CLOCK_MONOTONIC, which never goes backwards
-// (setting the date does not move it). Both are safe from any thread.
+// (setting the date does not move it). Both are safe from any thread. Where the C library
+// has no POSIX clocks (CLOCK_MONOTONIC undefined: bare-metal newlib or picolibc),
+// wall_seconds is ISO C's time() (whole seconds, the same 2020 rule) and uptime_ms is null,
+// so there is no timed flush: give WriterOptions the platform's own clock instead.
 Clock posix_clock();
 
 class PosixSink : public Sink {
@@ -50,6 +54,7 @@ class PosixSink : public Sink {
   int fd_ = -1;
   int32_t error_ = 0;
   bool dir_synced_ = false;
+  size_t created_ = 0;  // dir_[0, created_) is the first directory open() made and no sync covered yet
   char dir_[TINYTB_MAX_DIR_LEN + 1] = {};
 };
 

@@ -19,6 +19,7 @@ const char* status_name(Status status) {
     case Status::kUnsupported: return "unsupported";
     case Status::kEncodeError: return "encode error";
     case Status::kBusy: return "busy";
+    case Status::kDataLost: return "data lost";
   }
   return "unknown status";
 }

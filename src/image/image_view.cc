@@ -35,9 +35,10 @@ uint32_t window_height(const ImageView& v) { return v.crop_height != 0 ? v.crop_
 }  // namespace
 
 ImageView ImageView::frame(PixelFormat format, const void* data, uint32_t width, uint32_t height,
-                           int32_t row_stride) {
+                           int32_t row_stride, uint32_t data_bytes) {
   ImageView v = make_view(format, data, width, height);
   v.row_stride = row_stride;
+  v.data_bytes = data_bytes;
   return v;
 }
 
@@ -85,6 +86,12 @@ Status ImageView::validate() const {
     const uint64_t stride = row_stride < 0 ? static_cast<uint64_t>(-static_cast<int64_t>(row_stride))
                                            : static_cast<uint64_t>(row_stride);
     if (row_stride != 0 && stride < row) return Status::kInvalidArgument;
+    // The rows must lie in the buffer: a view cannot know where its memory ends unless
+    // told, and a stride of INT32_MIN over 64 bytes would otherwise be read.
+    // (height - 1) * stride <= 16383 * 2^31: no overflow in 64 bits.
+    const uint64_t span = static_cast<uint64_t>(height - 1) * (row_stride != 0 ? stride : row) + row;
+    if (row_stride != 0 && span > data_bytes) return Status::kInvalidArgument;
+    if (row_stride == 0 && data_bytes != 0 && span > data_bytes) return Status::kInvalidArgument;
     if ((format == PixelFormat::kYuyv || format == PixelFormat::kUyvy) && width % 2 != 0) {
       return Status::kInvalidArgument;
     }

@@ -105,9 +105,9 @@ TEST(ImagePixels, Gray8PackedPaddedAndBottomUp) {
   const auto bytes = camera_bytes(37, 23, 1, 1);
   expect_pixels(ImageView::frame(PixelFormat::kGray8, bytes.data(), 37, 23), "packed");
   const auto padded = random_bytes(40 * 23, 2);
-  expect_pixels(ImageView::frame(PixelFormat::kGray8, padded.data(), 37, 23, 40), "stride 40");
+  expect_pixels(ImageView::frame(PixelFormat::kGray8, padded.data(), 37, 23, 40, 40 * 23), "stride 40");
   // Bottom-up, as a BMP stores it: data at the last stored row, negative stride.
-  expect_pixels(ImageView::frame(PixelFormat::kGray8, padded.data() + 22 * 40, 37, 23, -40), "bottom-up");
+  expect_pixels(ImageView::frame(PixelFormat::kGray8, padded.data() + 22 * 40, 37, 23, -40, 40 * 23), "bottom-up");
 }
 
 TEST(ImagePixels, EveryCameraFormat) {
@@ -117,7 +117,9 @@ TEST(ImagePixels, EveryCameraFormat) {
                         PixelFormat::kRgb565Le, PixelFormat::kRgb565Be, PixelFormat::kYuyv, PixelFormat::kUyvy}) {
     const std::string name = "format " + std::to_string(static_cast<int>(f));
     expect_pixels(ImageView::frame(f, bytes.data(), w, h), name);
-    expect_pixels(ImageView::frame(f, bytes.data(), w, h, static_cast<int32_t>(w * 4 + 3)), name + " padded");
+    expect_pixels(ImageView::frame(f, bytes.data(), w, h, static_cast<int32_t>(w * 4 + 3),
+                                   static_cast<uint32_t>(bytes.size())),
+                  name + " padded");
     expect_pixels(ImageView::frame(f, bytes.data(), w, h).cropped(3, 5, 41, 20), name + " cropped");
     expect_pixels(ImageView::frame(f, bytes.data(), w, h).cropped(1, 2, 0, 0).downscaled(3), name + " /3");
   }
@@ -434,10 +436,10 @@ TEST(ImageView, ValidateRefusesBadViews) {
   EXPECT_EQ(ImageView::frame(PixelFormat::kGray8, px, 0, 4).validate(), Status::kInvalidArgument);
   EXPECT_EQ(ImageView::frame(PixelFormat::kGray8, px, 4, 0).validate(), Status::kInvalidArgument);
   EXPECT_EQ(ImageView::frame(PixelFormat::kGray8, px, 16385, 1).validate(), Status::kInvalidArgument);
-  EXPECT_EQ(ImageView::frame(PixelFormat::kRgb888, px, 4, 4, 11).validate(), Status::kInvalidArgument);
-  EXPECT_EQ(ImageView::frame(PixelFormat::kRgb888, px, 4, 4, -11).validate(), Status::kInvalidArgument);
-  EXPECT_EQ(ImageView::frame(PixelFormat::kRgb888, px, 4, 4, 12).validate(), Status::kOk);
-  EXPECT_EQ(ImageView::frame(PixelFormat::kRgb888, px, 4, 4, -12).validate(), Status::kOk);
+  EXPECT_EQ(ImageView::frame(PixelFormat::kRgb888, px, 4, 4, 11, sizeof(px)).validate(), Status::kInvalidArgument);
+  EXPECT_EQ(ImageView::frame(PixelFormat::kRgb888, px, 4, 4, -11, sizeof(px)).validate(), Status::kInvalidArgument);
+  EXPECT_EQ(ImageView::frame(PixelFormat::kRgb888, px, 4, 4, 12, sizeof(px)).validate(), Status::kOk);
+  EXPECT_EQ(ImageView::frame(PixelFormat::kRgb888, px + 36, 4, 4, -12, sizeof(px)).validate(), Status::kOk);
   EXPECT_EQ(ImageView::frame(static_cast<PixelFormat>(0), px, 4, 4).validate(), Status::kInvalidArgument);
   EXPECT_EQ(ImageView::frame(static_cast<PixelFormat>(99), px, 4, 4).validate(), Status::kInvalidArgument);
   EXPECT_EQ(ImageView{}.validate(), Status::kInvalidArgument);
@@ -492,6 +494,30 @@ TEST(ImageEncoder, LimitsAndBusy) {
   }
   EXPECT_EQ(png.images_encoded(), encoded);
   EXPECT_EQ(png.encode(rgb.downscaled(2), out, sizeof(out), &size), Status::kOk);  // usable again
+}
+
+// Issue 18: a stride of INT32_MIN over an 8x8 buffer crashed the encoder (ASan SEGV in the
+// PNG batch). A strided view says how big its buffer is, and validate() checks the rows fit.
+TEST(ImageEncoder, AStrideBeyondTheBufferIsRefusedNotRead) {
+  static uint8_t buffer[8 * 8];
+  tinytb::PngEncoder<8, 8, 1> png;
+  uint8_t out[1024];
+  size_t size = 0;
+  for (const int32_t stride : {INT32_MIN, INT32_MAX, -9 * 8, 9 * 8}) {
+    const ImageView v = ImageView::frame(PixelFormat::kGray8, buffer, 8, 8, stride, sizeof(buffer));
+    EXPECT_EQ(v.validate(), Status::kInvalidArgument) << stride;
+    EXPECT_EQ(png.encode(v, out, sizeof(out), &size), Status::kInvalidArgument) << stride;
+  }
+  ImageView unsized = ImageView::frame(PixelFormat::kGray8, buffer, 8, 8);
+  unsized.row_stride = INT32_MIN;  // a stride with no buffer size: nothing to check it against
+  EXPECT_EQ(png.encode(unsized, out, sizeof(out), &size), Status::kInvalidArgument);
+  // Strides that fit, either way round.
+  EXPECT_EQ(ImageView::frame(PixelFormat::kGray8, buffer, 4, 8, 8, sizeof(buffer)).validate(), Status::kOk);
+  EXPECT_EQ(ImageView::frame(PixelFormat::kGray8, buffer + 56, 8, 8, -8, sizeof(buffer)).validate(), Status::kOk);
+  EXPECT_EQ(ImageView::frame(PixelFormat::kGray8, buffer, 8, 8, 8, sizeof(buffer) - 1).validate(),
+            Status::kInvalidArgument);
+  EXPECT_EQ(png.encode(ImageView::frame(PixelFormat::kGray8, buffer, 4, 8, 8, sizeof(buffer)), out, sizeof(out), &size),
+            Status::kOk);
 }
 
 TEST(ImageEncoder, LodepngUnboundGetsNoMemory) {

@@ -48,7 +48,8 @@ bool person_frame(const std::string& dir, Frame* f) {
   if (f->bytes.size() < 1078 || f->bytes[0] != 'B' || f->bytes[1] != 'M') return false;
   const uint32_t offset = le32(&f->bytes[10]), w = le32(&f->bytes[18]), h = le32(&f->bytes[22]);
   if (w != 96 || h != 96 || offset + w * h > f->bytes.size()) return false;
-  f->view = ImageView::frame(PixelFormat::kGray8, &f->bytes[offset + (h - 1) * w], w, h, -static_cast<int32_t>(w));
+  f->view = ImageView::frame(PixelFormat::kGray8, &f->bytes[offset + (h - 1) * w], w, h, -static_cast<int32_t>(w),
+                             w * h);
   return true;
 }
 

@@ -11,6 +11,11 @@
 //            seeded from a persisted reservation) logs more and closes.
 //   errors   for every N, operations N .. N+k-1 fail with kNoSpace or kIoError (k = 1
 //            and 4), then storage works again; the session goes on and closes.
+//   errcut   errors, then a power cut: operations N .. N+k-1 fail with kIoError (a
+//            failing sync drops its dirty bytes, as Linux does), the session goes on,
+//            and the power is cut d operations later; checked as a power cut, with
+//            the records a kDataLost sync()/close() reported excused. A sample of N, k
+//            and d; --long: every N.
 //   full     the disk is full from the start at every byte size in a range (real
 //            ENOSPC: the bytes that fit, then the error), and space is freed halfway.
 // Each case's files are checked here (tests/power/sweep_common.h) and written under
@@ -102,18 +107,34 @@ uint32_t count_ops(const Policy& p, uint32_t per_kind[5]) {
 
 // ---- power loss ------------------------------------------------------------------------------
 
+// Injected errors before the cut (errcut): operations fail_from .. fail_from + count - 1.
+struct Injected {
+  uint32_t from = 0;
+  uint32_t count = 0;
+};
+
 std::vector<std::string> power_case(const Policy& p, FaultyFs::PowerLoss model, uint32_t cut, uint32_t seed,
-                                    const std::string& dir, Run* run, size_t* torn) {
+                                    const std::string& dir, Run* run, size_t* torn, Injected inject = {},
+                                    bool* skipped = nullptr) {
   std::vector<std::string> errors;
   Storage st;
   st.fs.cut_power_at(cut);
+  if (inject.count != 0) st.fs.fail_at(inject.from, Status::kIoError, inject.count);
+  const bool with_errors = inject.count != 0;
   Claims c;
   {
     FaultySink sink(st.fs);
     auto w = std::make_unique<Writer>();
     const Status s = w->open(sink, sweep::options_for(p, 7));
     if (s == Status::kOk) sweep::run_session(*w, p, 0, p.steps, &c, [&] { return st.fs.powered_off(); });
-    if (!st.fs.powered_off()) return {"the session ended before operation " + std::to_string(cut)};
+    if (!st.fs.powered_off()) {
+      // Errors change how many operations a session takes: a cut past its end is no case.
+      if (skipped != nullptr) {
+        *skipped = true;
+        return {};
+      }
+      return {"the session ended before operation " + std::to_string(cut)};
+    }
     // The CPU stopped with the power: the writer and the sink are gone with it.
   }
   st.fs.reboot(model, seed);
@@ -122,12 +143,12 @@ std::vector<std::string> power_case(const Policy& p, FaultyFs::PowerLoss model, 
   // and everything a completed sync confirmed is there.
   std::vector<Logged> found;
   const std::vector<FileImage> after_cut = st.files();
-  Verdict v = sweep::check_files(after_cut, c.accepted, false, [](size_t) { return true; }, &found);
+  Verdict v = sweep::check_files(after_cut, c.accepted, with_errors, [](size_t) { return true; }, &found);
   errors = v.errors;
   std::set<std::pair<std::string, int64_t>> have;
   for (const Logged& l : found) have.insert({l.tag, l.step});
   for (size_t i = 0; i < c.confirmed; ++i) {
-    if (have.count({c.accepted[i].tag, c.accepted[i].step}) == 0) {
+    if (sweep::must_survive(c, i) && have.count({c.accepted[i].tag, c.accepted[i].step}) == 0) {
       errors.push_back("confirmed record lost: " + c.accepted[i].tag + "@" + std::to_string(c.accepted[i].step));
       break;
     }
@@ -170,7 +191,7 @@ std::vector<std::string> power_case(const Policy& p, FaultyFs::PowerLoss model, 
   all.insert(all.end(), c2.accepted.begin(), c2.accepted.end());
   const std::vector<FileImage> final_files = st.files();
   const size_t last = final_files.size() - 1;
-  Verdict v2 = sweep::check_files(final_files, all, false, [&](size_t i) { return i != last; }, nullptr);
+  Verdict v2 = sweep::check_files(final_files, all, with_errors, [&](size_t i) { return i != last; }, nullptr);
   errors.insert(errors.end(), v2.errors.begin(), v2.errors.end());
   // Everything logged after the reboot is in the files written after it.
   size_t after_reboot_records = 0;
@@ -198,6 +219,39 @@ void power_sweep(const Policy& p, uint32_t total_ops, uint32_t seeds, Run* run) 
     }
     run->groups.push_back(g);
   }
+}
+
+// Errors, then a power cut: the combination the plain sweeps never make (issue 18). The
+// cut comes d operations after the last failing one; the loss model is the drop model
+// (and garble with --long).
+size_t errcut_sweep(const Policy& p, uint32_t total_ops, bool long_sweep, Run* run) {
+  const std::vector<uint32_t> counts = {1, 3};
+  const std::vector<uint32_t> delays = long_sweep ? std::vector<uint32_t>{1, 2, 5, 13} : std::vector<uint32_t>{1, 4, 9};
+  const uint32_t every = long_sweep ? 1 : 3;
+  size_t cases = 0;
+  for (const auto model : {FaultyFs::PowerLoss::kDropUnsynced, FaultyFs::PowerLoss::kGarbleUnsynced}) {
+    const bool garble = model == FaultyFs::PowerLoss::kGarbleUnsynced;
+    if (garble && !long_sweep) continue;
+    Group g;
+    g.name = std::string("errcut/") + p.name + (garble ? "/garble" : "/drop");
+    for (uint32_t at = 1; at <= total_ops; at += every) {
+      for (const uint32_t count : counts) {
+        for (const uint32_t delay : delays) {
+          const uint32_t cut = at + count - 1 + delay;
+          bool skipped = false;
+          const std::string dir = case_dir(*run, g.name, at, count * 100 + delay);
+          std::vector<std::string> errors =
+              power_case(p, model, cut, at * 31 + delay, dir, run, &g.torn_files, Injected{at, count}, &skipped);
+          if (skipped) continue;
+          g.record("eio at " + std::to_string(at) + " x" + std::to_string(count) + ", cut at " + std::to_string(cut),
+                   errors);
+        }
+      }
+    }
+    cases += g.cases;
+    run->groups.push_back(g);
+  }
+  return cases;
 }
 
 // ---- errors and full disk -----------------------------------------------------------------------
@@ -332,7 +386,7 @@ int main(int argc, char** argv) {
     policies.push_back({"sync-every-2nd-tight", 3, 2, 1100, 60});
   }
 
-  size_t cuts = 0, injections = 0, capacities = 0;
+  size_t cuts = 0, injections = 0, capacities = 0, combined = 0;
   for (const Policy& p : policies) {
     uint32_t kinds[5] = {};
     const uint32_t total = count_ops(p, kinds);
@@ -347,6 +401,7 @@ int main(int argc, char** argv) {
     cuts += static_cast<size_t>(total) * (1 + seeds);
     error_sweep(p, total, &run);
     injections += static_cast<size_t>(total) * 4;
+    combined += errcut_sweep(p, total, long_sweep, &run);
     full_disk_sweep(p, bytes, &run);
     capacities += bytes / 23 + 1;
   }
@@ -373,8 +428,8 @@ int main(int argc, char** argv) {
     ++failed;
   }
   printf("sweep figures: %zu power cuts (every operation, drop + %u garble seed%s), %zu injected errors, "
-         "%zu full-disk sizes\n",
-         cuts, seeds, seeds == 1 ? "" : "s", injections, capacities);
+         "%zu injected errors followed by a power cut, %zu full-disk sizes\n",
+         cuts, seeds, seeds == 1 ? "" : "s", injections, combined, capacities);
   printf("%zu passed, %zu failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

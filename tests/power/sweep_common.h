@@ -52,6 +52,9 @@ struct Logged {
 struct Claims {
   std::vector<Logged> accepted;           // kOk from the logging call, in order
   size_t confirmed = 0;                   // accepted[0, confirmed) were confirmed durable by a kOk sync()/close()
+  // ... except these ranges [first, second): a kDataLost sync()/close() said records
+  // accepted before it were lost to a failed sync (which ones, the writer cannot say).
+  std::vector<std::pair<size_t, size_t>> lost_ranges;
   std::map<std::string, uint64_t> synced;  // file name -> the largest synced_bytes() the writer reported
   bool closed = false;                    // close() returned kOk
   int64_t last_step_tried = -1;           // the highest step the session got to
@@ -145,7 +148,8 @@ void run_session(Writer& w, const Policy& p, int64_t first, int64_t count, Claim
     note(s);
   };
   auto confirm = [&](Status s) {
-    if (s == Status::kOk) c->confirmed = c->accepted.size();
+    if (s == Status::kDataLost) c->lost_ranges.push_back({c->confirmed, c->accepted.size()});
+    if (s == Status::kOk || s == Status::kDataLost) c->confirmed = c->accepted.size();
     note(s);
   };
   for (int64_t step = first; step < first + count; ++step) {
@@ -176,9 +180,19 @@ void run_session(Writer& w, const Policy& p, int64_t first, int64_t count, Claim
     }
   }
   const Status s = w.close();
-  if (s == Status::kOk) c->closed = true;
+  if (s == Status::kOk || s == Status::kDataLost) c->closed = true;
   c->statuses.push_back(s);
-  if (s == Status::kOk) c->confirmed = c->accepted.size();
+  if (s == Status::kDataLost) c->lost_ranges.push_back({c->confirmed, c->accepted.size()});
+  if (s == Status::kOk || s == Status::kDataLost) c->confirmed = c->accepted.size();
+}
+
+// Whether accepted[i] must survive a power cut: confirmed, and not in a reported loss.
+inline bool must_survive(const Claims& c, size_t i) {
+  if (i >= c.confirmed) return false;
+  for (const auto& r : c.lost_ranges) {
+    if (i >= r.first && i < r.second) return false;
+  }
+  return true;
 }
 
 // One file as it is on the storage after the events.
@@ -201,6 +215,15 @@ struct Verdict {
 
 inline std::string body_of(const tinytb_test::ParsedValue& v) {
   if (!v.floats.empty()) return float_body(v.floats[0]);
+  if (v.classic == 2) return float_body(v.simple_value);  // the classic form (docs/format.md)
+  if (v.classic == 4) {                                   // Summary.Image: height, width, one PNG
+    tinytb_test::DecodedPng png;
+    if (!tinytb_test::decode_png(reinterpret_cast<const uint8_t*>(v.encoded.data()), v.encoded.size(), &png) ||
+        png.channels != 1 || v.width != static_cast<int64_t>(png.width) || v.height != static_cast<int64_t>(png.height)) {
+      return "an image that does not decode as declared";
+    }
+    return frame_body(png.width, png.height, std::string(png.pixels.begin(), png.pixels.end()));
+  }
   if (v.dims.size() == 1 && v.strings.size() == 3) {  // an image summary: "<w>", "<h>", one PNG
     tinytb_test::DecodedPng png;
     const std::string& bytes = v.strings[2];
@@ -261,7 +284,10 @@ Verdict check_files(const std::vector<FileImage>& files, const std::vector<Logge
         v.fail(f.name + ": a record nobody logged: " + val.tag + "@" + std::to_string(ev.step));
         continue;
       }
-      if (tags_seen.insert(val.tag).second && !val.has_metadata) v.fail(val.tag + ": first value without metadata");
+      // A classic value (simple_value, Summary.Image) needs no metadata: TensorBoard knows its plugin.
+      if (tags_seen.insert(val.tag).second && !val.has_metadata && val.classic == 0) {
+        v.fail(val.tag + ": first value without metadata");
+      }
       auto ls = last_step.find(val.tag);
       if (ls != last_step.end() && ev.step <= ls->second) {
         // Records re-sent into a new file after a failed sync repeat what the old file

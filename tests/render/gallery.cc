@@ -377,7 +377,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   // Bottom-up rows: the top row is the last one stored; a negative stride walks up.
-  const ImageView frame = ImageView::frame(PixelFormat::kGray8, bmp.data() + 1078 + 95 * 96, 96, 96, -96);
+  const ImageView frame = ImageView::frame(PixelFormat::kGray8, bmp.data() + 1078 + 95 * 96, 96, 96, -96, 96 * 96);
   std::vector<uint8_t> top_down(96 * 96);
   for (int y = 0; y < 96; ++y) memcpy(&top_down[y * 96], bmp.data() + 1078 + (95 - y) * 96, 96);
 

@@ -73,7 +73,8 @@ TEST(ScanWriterFile, CleanWithTagsAndStepRanges) {
   EXPECT_TRUE(r.warnings.empty()) << r.warnings[0];
   ASSERT_EQ(r.tags.size(), 4u);
   EXPECT_EQ(r.tags[0].tag, "camera/fps");  // sorted
-  EXPECT_EQ(r.tags[0].kind, "scalars");
+  // The writer's default form is classic (docs/format.md, "Summary forms"): simple_value.
+  EXPECT_EQ(r.tags[0].kind, "scalars (simple_value)");
   EXPECT_EQ(r.tags[0].count, 10u);
   EXPECT_EQ(r.tags[0].min_step, 0);
   EXPECT_EQ(r.tags[0].max_step, 270);
@@ -498,6 +499,19 @@ TEST(ScanMisc, PrintableEscapesControlsAndBadUtf8) {
   EXPECT_EQ(printable(std::string("\xC3\x28", 2)), "\\xc3(");
   EXPECT_EQ(printable("\xC2\x9B"), "\\xc2\\x9b");  // C1 control (CSI)
   EXPECT_EQ(printable(std::string("a\0b", 3)), "a\\x00b");
+  // Bidirectional overrides and invisible format characters (issue 18): escaped too.
+  EXPECT_EQ(printable("a\xE2\x80\xAE" "b"), "a\\xe2\\x80\\xae" "b");        // U+202E
+  EXPECT_EQ(printable("\xE2\x81\xA6"), "\\xe2\\x81\\xa6");                  // U+2066
+  EXPECT_EQ(printable("\xEF\xBB\xBF"), "\\xef\\xbb\\xbf");                  // U+FEFF
+  EXPECT_EQ(printable("\xF3\xA0\x81\x81"), "\\xf3\\xa0\\x81\\x81");        // U+E0041
+  EXPECT_EQ(printable("\xE2\x80\x94"), "\xE2\x80\x94");                    // an em dash stays
+}
+
+TEST(SafeFileName, UnsafeBytesBecomeUnderscores) {
+  EXPECT_EQ(tinytb_tool::safe_file_name("run1/events.out.tfevents.1.h.v2"), "run1/events.out.tfevents.1.h.v2");
+  EXPECT_EQ(tinytb_tool::safe_file_name("r\x1b[2J/a\xE2\x80\xAE" "b"), "r_[2J/a___b");
+  EXPECT_EQ(tinytb_tool::safe_file_name(std::string("\xC3\x28\x07", 3)), "_(_");
+  EXPECT_EQ(tinytb_tool::safe_file_name("pr\xC3\xA9" "cision"), "pr\xC3\xA9" "cision");
 }
 
 }  // namespace

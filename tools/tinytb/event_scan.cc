@@ -128,6 +128,9 @@ bool nonzero_end(ByteSource& source, uint64_t from, uint64_t to, std::vector<uin
 
 // ---- the scan -------------------------------------------------------------------------------------
 
+// One tag's statistics while the scan runs. The tag itself is only the map's key (its one
+// copy; it moves into stats.tag when the scan ends), so a tag costs the key, this entry
+// and a kind cut to kMaxKindBytes: within kTagStatsBytesPerTag.
 struct TagEntry {
   TagStats stats;
   bool kind_from_metadata = false;
@@ -147,7 +150,7 @@ class Scanner {
                             const std::string& problem);
   void find_records_after_damage();
   void add_event(const EventInfo& e, uint64_t offset);
-  void check_form(TagEntry& entry, const ValueInfo& v, int64_t step);
+  void check_form(const std::string& tag, TagEntry& entry, const ValueInfo& v, int64_t step);
   bool read_failed();
 
   ByteSource& source_;
@@ -264,7 +267,7 @@ const char* kind_name(ValueKind kind) {
 constexpr uint64_t kDtFloat = 1, kDtDouble = 2, kDtString = 7;
 
 // TensorBoard's plugins read these forms (docs/format.md); anything else they drop or fail on.
-void Scanner::check_form(TagEntry& entry, const ValueInfo& v, int64_t step) {
+void Scanner::check_form(const std::string& tag, TagEntry& entry, const ValueInfo& v, int64_t step) {
   if (entry.form_warned || v.kind != ValueKind::kTensor || !entry.kind_from_metadata) return;
   const std::string& plugin = entry.stats.kind;
   const uint64_t n = v.elements;
@@ -299,7 +302,7 @@ void Scanner::check_form(TagEntry& entry, const ValueInfo& v, int64_t step) {
   }
   if (wrong != nullptr) {
     entry.form_warned = true;
-    warn("tag " + printable(entry.stats.tag) + " step " + std::to_string(step) + ": " + plugin + " value is " +
+    warn("tag " + printable(tag) + " step " + std::to_string(step) + ": " + plugin + " value is " +
          wrong);
   }
 }
@@ -332,24 +335,24 @@ void Scanner::add_event(const EventInfo& e, uint64_t offset) {
         ++r_.untracked_tags;
         continue;
       }
-      it = tags_.emplace(tag, TagEntry()).first;
-      it->second.stats.tag = tag;
+      it = tags_.emplace(std::move(tag), TagEntry()).first;
       it->second.stats.min_step = it->second.stats.max_step = e.step;
     }
     TagEntry& entry = it->second;
     TagStats& s = entry.stats;
     if (v.has_plugin && !entry.kind_from_metadata) {  // TensorBoard keeps the first metadata it sees
-      s.kind = v.plugin;
+      s.kind.assign(v.plugin, 0, kMaxKindBytes);  // a file may name a plugin of any length
+      s.kind.shrink_to_fit();
       entry.kind_from_metadata = true;
     } else if (s.kind.empty()) {
       s.kind = kind_name(v.kind);
     }
-    if (v.kind == ValueKind::kNone) warn("tag " + printable(s.tag) + at_offset(offset) + ": a value with no data");
+    if (v.kind == ValueKind::kNone) warn("tag " + printable(it->first) + at_offset(offset) + ": a value with no data");
     if (s.count > 0 && e.step <= s.last_step) {
       ++s.steps_not_increasing;
       if (!entry.order_warned) {
         entry.order_warned = true;
-        warn("tag " + printable(s.tag) + ": step " + std::to_string(e.step) + " after " +
+        warn("tag " + printable(it->first) + ": step " + std::to_string(e.step) + " after " +
              std::to_string(s.last_step) + at_offset(offset) +
              " (steps must increase; TensorBoard treats this as a restart)");
       }
@@ -358,7 +361,7 @@ void Scanner::add_event(const EventInfo& e, uint64_t offset) {
     s.max_step = std::max(s.max_step, e.step);
     s.last_step = e.step;
     ++s.count;
-    check_form(entry, v, e.step);
+    check_form(it->first, entry, v, e.step);
   }
 }
 
@@ -372,7 +375,7 @@ ScanResult Scanner::run() {
     const uint64_t left = size - pos;
     if (left < kHeaderBytes) {
       uint64_t end = 0;
-      if (!nonzero_end(source_, pos, size, chunk_, &end)) return read_failed(), r_;
+      if (!nonzero_end(source_, pos, size, chunk_, &end)) return read_failed(), std::move(r_);
       if (end == pos) {
         classify_crc_failure(pos, false, 0, Tail::kZeroFilled, "");
       } else {
@@ -381,7 +384,7 @@ ScanResult Scanner::run() {
       }
       break;
     }
-    if (!source_.read(pos, header, kHeaderBytes)) return read_failed(), r_;
+    if (!source_.read(pos, header, kHeaderBytes)) return read_failed(), std::move(r_);
     const bool header_ok = header_crc_ok(header);
     if (!header_ok) {
       classify_crc_failure(pos, false, 0, Tail::kBadLengthCrc,
@@ -405,12 +408,12 @@ ScanResult Scanner::run() {
     uint8_t trailer[4];
     if (parse) {
       payload_.resize(static_cast<size_t>(length) + 4);
-      if (!source_.read(pos + kHeaderBytes, payload_.data(), payload_.size())) return read_failed(), r_;
+      if (!source_.read(pos + kHeaderBytes, payload_.data(), payload_.size())) return read_failed(), std::move(r_);
       crc = tinytb::crc32c(payload_.data(), static_cast<size_t>(length));
       std::memcpy(trailer, payload_.data() + length, 4);
     } else if (!crc_of_range(source_, pos + kHeaderBytes, length, chunk_, &crc) ||
                !source_.read(pos + kHeaderBytes + length, trailer, 4)) {
-      return read_failed(), r_;
+      return read_failed(), std::move(r_);
     }
     if (tinytb::mask_crc(crc) != get_le32(trailer)) {
       classify_crc_failure(pos, true, record_end, Tail::kBadPayloadCrc,
@@ -444,9 +447,14 @@ ScanResult Scanner::run() {
   }
   if (r_.tail == Tail::kNone) r_.declared_record_bytes = 0;
   if (r_.verdict == Verdict::kCorrupt && options_.find_records_after_damage) find_records_after_damage();
+  // Node by node, so the tags move into the result instead of being copied beside the map.
   r_.tags.reserve(tags_.size());
-  for (auto& kv : tags_) r_.tags.push_back(std::move(kv.second.stats));
-  return r_;
+  while (!tags_.empty()) {
+    auto node = tags_.extract(tags_.begin());
+    node.mapped().stats.tag = std::move(node.key());
+    r_.tags.push_back(std::move(node.mapped().stats));
+  }
+  return std::move(r_);
 }
 
 }  // namespace
@@ -531,40 +539,79 @@ RepairPlan plan_repair(const ScanResult& scan, bool salvage) {
   return plan;
 }
 
-std::string printable(const std::string& raw) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
+namespace {
+
+// Code points a terminal would obey or hide rather than show: C1 controls, the
+// bidirectional marks, embeddings, overrides and isolates (Trojan Source, CVE-2021-42574),
+// zero-width and other invisible format characters, line and paragraph separators, the
+// byte order mark, interlinear annotations and the invisible tag characters.
+bool is_invisible_control(uint32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || (cp >= 0x200B && cp <= 0x200F) ||
+         (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) || cp == 0xFEFF ||
+         (cp >= 0xFFF9 && cp <= 0xFFFB) || (cp >= 0xE0000 && cp <= 0xE007F);
+}
+
+// Walks `raw`: keep(i, len) for a run of bytes safe to show, unsafe(byte) for each byte
+// that must not reach a terminal or a file name as it is.
+template <typename Keep, typename Unsafe>
+void split_unsafe(const std::string& raw, Keep keep, Unsafe unsafe) {
   const uint8_t* s = reinterpret_cast<const uint8_t*>(raw.data());
   const size_t n = raw.size();
   size_t i = 0;
-  auto escape = [&](uint8_t c) {
-    out += "\\x";
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  };
   while (i < n) {
     const uint8_t c = s[i];
-    if (c == '\\') {
-      out += "\\\\";
-      ++i;
-    } else if (c < 0x20 || c == 0x7F) {
-      escape(c);
+    if (c < 0x20 || c == 0x7F) {
+      unsafe(c);
       ++i;
     } else if (c < 0x80) {
-      out += static_cast<char>(c);
+      keep(i, 1);
       ++i;
     } else {
-      // Longest valid UTF-8 sequence here, else escape one byte. C1 controls are escaped.
-      size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-      if (len <= n - i && is_utf8(s + i, len) && !(c == 0xC2 && s[i + 1] < 0xA0)) {
-        out.append(raw, i, len);
+      // Longest valid UTF-8 sequence here, else one unsafe byte.
+      const size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+      if (len <= n - i && is_utf8(s + i, len)) {
+        uint32_t cp = c & (len == 2 ? 0x1Fu : len == 3 ? 0x0Fu : 0x07u);
+        for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (s[i + k] & 0x3Fu);
+        if (!is_invisible_control(cp)) {
+          keep(i, len);
+        } else {
+          for (size_t k = 0; k < len; ++k) unsafe(s[i + k]);
+        }
         i += len;
       } else {
-        escape(c);
+        unsafe(c);
         ++i;
       }
     }
   }
+}
+
+}  // namespace
+
+std::string printable(const std::string& raw) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  split_unsafe(
+      raw,
+      [&](size_t i, size_t len) {
+        if (len == 1 && raw[i] == '\\') {
+          out += "\\\\";
+        } else {
+          out.append(raw, i, len);
+        }
+      },
+      [&](uint8_t c) {
+        out += "\\x";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      });
+  return out;
+}
+
+std::string safe_file_name(const std::string& raw) {
+  std::string out;
+  split_unsafe(
+      raw, [&](size_t i, size_t len) { out.append(raw, i, len); }, [&](uint8_t) { out += '_'; });
   return out;
 }
 

@@ -54,6 +54,12 @@ enum class Tail {
 };
 const char* tail_name(Tail t);
 
+// Per-file tag statistics: a tag's kind (its plugin name, from the file) is kept cut to
+// this many bytes, and one tag's statistics take at most kTagStatsBytesPerTag bytes of heap,
+// bookkeeping included (docs/security.md; tests/tools/tag_memory_test.cc measures it).
+constexpr size_t kMaxKindBytes = 32;
+constexpr size_t kTagStatsBytesPerTag = 640;
+
 struct ScanOptions {
   // Payloads up to this size are read whole and parsed; larger ones have their CRC
   // checked in chunks and are not parsed (counted in unparsed_records, warned).
@@ -128,7 +134,14 @@ RepairPlan plan_repair(const ScanResult& scan, bool salvage);
 
 // Text from a file made safe for a terminal: control characters, DEL and invalid
 // UTF-8 become \xNN escapes, backslash becomes "\\".
+// Also escaped, byte by byte: Unicode's bidirectional and invisible format characters
+// (U+202E and kin), which would let a tag reorder or hide what the terminal shows.
 std::string printable(const std::string& raw);
+
+// A name from a card made safe to create under DST: every byte printable() would
+// escape becomes '_' ('/' stays; names of the same length, so a clash shows as a
+// conflict between two targets).
+std::string safe_file_name(const std::string& raw);
 
 }  // namespace tinytb_tool
 

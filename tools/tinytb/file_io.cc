@@ -46,12 +46,18 @@ std::string errno_text(const std::string& what, const std::string& path) {
 }
 
 bool open_for_reading(const std::string& path, Fd* fd, struct stat* st, std::string* error) {
-  Fd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // O_NONBLOCK: opening a FIFO read-only would otherwise wait for a writer forever;
+  // this way it opens at once and fstat() refuses it. A regular file ignores the flag.
+  Fd f(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
   if (!f.valid()) return (*error = errno_text("cannot open", path)), false;
   if (::fstat(f.get(), st) != 0) return (*error = errno_text("cannot stat", path)), false;
   if (!S_ISREG(st->st_mode)) {
     *error = "not a regular file: " + path;
     return false;
+  }
+  const int flags = ::fcntl(f.get(), F_GETFL);
+  if (flags < 0 || ::fcntl(f.get(), F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    return (*error = errno_text("cannot set blocking reads on", path)), false;
   }
   *fd = std::move(f);
   return true;
@@ -126,11 +132,25 @@ bool fsync_directory(const std::string& dir, std::string* error) {
 }
 
 bool make_directories(const std::string& dir, std::string* error) {
+  // One level at a time, so that each directory made is fsynced in its parent at once:
+  // a new directory's name lives in its parent, and a power cut must not take a run
+  // directory away after its files were reported copied.
+  namespace fs = std::filesystem;
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    *error = "cannot create directory " + dir + ": " + ec.message();
-    return false;
+  fs::path sofar;
+  for (const fs::path& part : fs::path(dir)) {
+    sofar /= part;
+    if (part.empty() || part == "." || part == sofar.root_path()) continue;
+    if (::mkdir(sofar.c_str(), 0755) == 0) {
+      const fs::path parent = sofar.parent_path();
+      if (!fsync_directory(parent.string(), error)) return false;
+      continue;
+    }
+    if (errno != EEXIST) return (*error = errno_text("cannot create directory", sofar.string())), false;
+    if (!fs::is_directory(sofar, ec)) {
+      *error = "cannot create directory " + sofar.string() + ": a file of that name is in the way";
+      return false;
+    }
   }
   return true;
 }

@@ -67,7 +67,8 @@ bool same_prefix(int a, int b, uint64_t n, bool* equal, const std::function<void
 // fsync() the directory so that a rename or a new file in it is durable.
 bool fsync_directory(const std::string& dir, std::string* error);
 
-// mkdir -p.
+// mkdir -p; each directory it makes is fsynced in its parent (fsync_directory) before the
+// next one, so that it survives a power cut. The last one's entries are the caller's to sync.
 bool make_directories(const std::string& dir, std::string* error);
 
 // A regular file found under a root by walk_tree.

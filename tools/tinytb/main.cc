@@ -328,7 +328,9 @@ const char kRepairHelp[] =
 // Cuts `path` to plan.cut_to if it is still the file that was scanned.
 bool cut_file(const std::string& path, const struct stat& scanned, const ScanResult& r, uint64_t cut_to,
               std::string* error) {
-  Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  // O_NOFOLLOW: a link swapped in since the scan is not followed to another file;
+  // O_NONBLOCK: nor does a FIFO swapped in wait for a reader.
+  Fd fd(::open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
   if (!fd.valid()) return (*error = errno_text("cannot open for writing", path)), false;
   struct stat now;
   if (::fstat(fd.get(), &now) != 0) return (*error = errno_text("cannot stat", path)), false;
@@ -367,6 +369,15 @@ int cmd_repair(const std::vector<std::string>& args) {
     struct stat st;
     std::string error;
     const std::string name = printable(t.path);
+    // A symbolic link is refused, not followed: `repair link` must not cut the file
+    // it points to, which may be anywhere (docs/tools.md).
+    struct stat lst;
+    if (::lstat(t.path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+      error_line("not cut: " + name + " is a symbolic link (repair only cuts files named directly)");
+      outcome.io_error = true;
+      ++left;
+      continue;
+    }
     if (!scan_path(t.path, options, &r, &st, &error)) {
       error_line(error);
       outcome.io_error = true;
@@ -512,6 +523,7 @@ class Puller {
   struct Item {
     FoundFile file;
     std::string target_name;
+    std::string target_dir;  // file.dir, with every byte printable() would escape made '_'
   };
   void pull_one(const Item& item, Progress& progress);
   bool copy_new(const Item& item, int src_fd, uint64_t src_size, const std::string& target, Progress& progress);
@@ -557,10 +569,10 @@ int Puller::run() {
   uint64_t total = 0;
   Progress progress(0, tty_);
   for (const FoundFile& f : files) {
-    Item item{f, ""};
+    Item item{f, "", safe_file_name(f.dir)};
     ShortName sn;
     if (is_long_event_name(f.name)) {
-      item.target_name = f.name;
+      item.target_name = safe_file_name(f.name);
     } else if (parse_short_name(f.name, &sn)) {
       if (!short_name_is_event_file(f.path)) {
         progress.line("ignored  " + printable(f.relative) + ": an 8.3 name, but not an event file");
@@ -577,7 +589,7 @@ int Puller::run() {
     } else {
       continue;  // not an event file: photos, configs, FAT's own files
     }
-    const std::string target_rel = join(f.dir, item.target_name);
+    const std::string target_rel = join(item.target_dir, item.target_name);
     if (!targets.insert(target_rel).second) {
       progress.line("conflict " + printable(f.relative) + ": another file on the card is also pulled to " +
                     printable(target_rel) + "; not pulled");
@@ -604,9 +616,9 @@ int Puller::run() {
 void Puller::pull_one(const Item& item, Progress& progress) {
   const FoundFile& f = item.file;
   progress.set_name(f.relative);
-  const std::string target_dir = join(dst_, f.dir);
+  const std::string target_dir = join(dst_, item.target_dir);
   const std::string target = join(target_dir, item.target_name);
-  const std::string shown = printable(f.relative) + " -> " + printable(join(f.dir, item.target_name));
+  const std::string shown = printable(f.relative) + " -> " + printable(join(item.target_dir, item.target_name));
   Fd fd;
   struct stat st;
   std::string error;
@@ -636,14 +648,14 @@ void Puller::pull_one(const Item& item, Progress& progress) {
   } else {
     ok = update_existing(item, fd.get(), size, target, progress);
   }
-  if (ok) stats_.runs.insert(f.dir);
+  if (ok) stats_.runs.insert(item.target_dir);
 }
 
 bool Puller::copy_new(const Item& item, int src_fd, uint64_t src_size, const std::string& target,
                       Progress& progress) {
   const FoundFile& f = item.file;
-  const std::string target_dir = join(dst_, f.dir);
-  const std::string shown = printable(f.relative) + " -> " + printable(join(f.dir, item.target_name));
+  const std::string target_dir = join(dst_, item.target_dir);
+  const std::string shown = printable(f.relative) + " -> " + printable(join(item.target_dir, item.target_name));
   std::string error;
   auto fail = [&](const std::string& why) {
     progress.line("error    " + shown + ": " + printable(why));
@@ -716,7 +728,7 @@ bool Puller::copy_new(const Item& item, int src_fd, uint64_t src_size, const std
 bool Puller::update_existing(const Item& item, int src_fd, uint64_t src_size, const std::string& target,
                              Progress& progress) {
   const FoundFile& f = item.file;
-  const std::string shown = printable(f.relative) + " -> " + printable(join(f.dir, item.target_name));
+  const std::string shown = printable(f.relative) + " -> " + printable(join(item.target_dir, item.target_name));
   std::string error;
   auto fail = [&](const std::string& why) {
     progress.line("error    " + shown + ": " + printable(why));

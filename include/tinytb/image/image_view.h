@@ -76,9 +76,16 @@ struct ImageView {
   // Bytes from one row to the next; 0 means packed (width * bytes per pixel). Its
   // magnitude must be at least a row's bytes. Tensors are always packed.
   int32_t row_stride = 0;
+  // The size of the buffer the rows are in; needed with a row_stride, so that a stride
+  // that does not fit is refused instead of read: the rows must span at most this many
+  // bytes, (height - 1) * |row_stride| + a row's bytes (a row_stride without it is
+  // kInvalidArgument). Packed frames span exactly their pixels and need none (if given, it
+  // is checked); tensors, always packed, ignore it.
+  uint32_t data_bytes = 0;
   PixelFormat format{};
   uint8_t channels = 0;  // tensors: 1, 3 or 4; frames: 0 (the format says)
   TensorLayout layout = TensorLayout::kHwc;
+  uint8_t downscale = 1;  // 1..255: see the window below
   Quantization quantization;  // kTensorI8: scale finite and above zero
   ValueRange range;           // kTensorI8, kTensorF32
   // The window of the source that becomes the image: crop_width/height 0 mean "to the
@@ -88,13 +95,13 @@ struct ImageView {
   uint32_t crop_y = 0;
   uint32_t crop_width = 0;
   uint32_t crop_height = 0;
-  uint8_t downscale = 1;  // 1..255
 
   static constexpr uint32_t kMaxImageSide = 16384;
 
-  // A camera frame (any format up to kUyvy).
+  // A camera frame (any format up to kUyvy): packed rows, or rows row_stride bytes apart
+  // in a buffer of data_bytes bytes (a negative stride: data is the top row, stored last).
   static ImageView frame(PixelFormat format, const void* data, uint32_t width, uint32_t height,
-                         int32_t row_stride = 0);
+                         int32_t row_stride = 0, uint32_t data_bytes = 0);
   // Model tensors of shape [height, width, channels] (kHwc) or [channels, height, width]
   // (kChw). The size is given width first, like every size in tinytb (frame(),
   // cropped(), PngEncoder<MaxWidth, MaxHeight>): tensor(data, width, height, channels).
@@ -111,7 +118,8 @@ struct ImageView {
   ImageView downscaled(uint8_t factor) const;
 
   // kOk, or kInvalidArgument: null data, a zero or too large size, an unknown format,
-  // a stride smaller than a row, an odd YUV width, tensor channels other than 1/3/4, a
+  // a stride smaller than a row, a stride whose rows do not fit data_bytes (or without
+  // data_bytes), an odd YUV width, tensor channels other than 1/3/4, a
   // bad scale or range, a window outside the image, a factor of 0 or larger than the window.
   Status validate() const;
 
