@@ -52,13 +52,26 @@
 #define TINYTB_DEFLATE_MAX_RUNS 256
 #endif
 
+// 1 when building for a microcontroller, where flash is scarce: it picks the small
+// checksum tables below. Detected for M-profile Arm (Cortex-M), 32-bit RISC-V (ESP32-C3/C6,
+// GD32V, CH32V: whatever its extensions) and Xtensa (ESP32, ESP32-S2/S3); 0 elsewhere
+// (hosts, Linux boards, 64-bit RISC-V). Define it for any other microcontroller.
+// tests/target/check_table_sizes.sh checks the choice for each compiler make test has.
+#ifndef TINYTB_SMALL_TARGET
+#if (defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M') || \
+    (defined(__riscv) && defined(__riscv_xlen) && __riscv_xlen == 32) || defined(__XTENSA__)
+#define TINYTB_SMALL_TARGET 1
+#else
+#define TINYTB_SMALL_TARGET 0
+#endif
+#endif
+
 // Tables of the CRC-32C that frames every record (src/format/crc32c.cc): 1 is one
 // 256-entry table (1 KiB of flash), one lookup per byte; 8 is slicing by 8 (8 KiB), eight
 // independent lookups per 8 bytes, about 4-5x faster on x86-64, where the byte-wise form
-// took 40% of an image event's time. Default: 1 on Cortex-M (M-profile Arm), where flash
-// is scarce, 8 elsewhere.
+// took 40% of an image event's time. Default: 1 on a small target, 8 elsewhere.
 #ifndef TINYTB_CRC32C_SLICES
-#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
+#if TINYTB_SMALL_TARGET
 #define TINYTB_CRC32C_SLICES 1
 #else
 #define TINYTB_CRC32C_SLICES 8
@@ -67,14 +80,22 @@
 
 // Tables of the CRC-32 over every PNG chunk (src/png/png_checksum.cc): 4 (4 KiB of flash)
 // or 8 (8 KiB). 8 also picks Adler-32's sixteen-byte weighted sums, which cost a
-// Cortex-M4 about 4% more instructions than the plain chain 4 keeps. Default: 4 on
-// Cortex-M, 8 elsewhere.
+// Cortex-M4 about 4% more instructions than the plain chain 4 keeps. Default: 4 on a
+// small target, 8 elsewhere.
 #ifndef TINYTB_CRC32_SLICES
-#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
+#if TINYTB_SMALL_TARGET
 #define TINYTB_CRC32_SLICES 4
 #else
 #define TINYTB_CRC32_SLICES 8
 #endif
+#endif
+
+// The summary forms built in (docs/format.md, "Summary forms"): 1 the classic form only
+// (simple_value, Summary.Image, HistogramProto, Summary.Audio: what tensorboardX writes),
+// 2 the TF2 tensor form only, 3 both, WriterOptions::form choosing per writer. Leaving a
+// form out drops its code. WriterOptions::form defaults to classic when it is built in.
+#ifndef TINYTB_SUMMARY_FORMS
+#define TINYTB_SUMMARY_FORMS 3
 #endif
 
 static_assert(TINYTB_DEFAULT_MAX_TAG_LEN >= 1 && TINYTB_DEFAULT_MAX_TAG_LEN <= 4096,
@@ -90,18 +111,23 @@ static_assert(TINYTB_RENDER_STACK_SCRATCH >= 1024 && TINYTB_RENDER_STACK_SCRATCH
 static_assert(TINYTB_DEFLATE_BUFFER >= 64 && TINYTB_DEFLATE_BUFFER <= 32768, "TINYTB_DEFLATE_BUFFER must be 64..32768");
 static_assert(TINYTB_DEFLATE_MAX_RUNS >= 1 && TINYTB_DEFLATE_MAX_RUNS <= 65536,
               "TINYTB_DEFLATE_MAX_RUNS must be 1..65536");
+static_assert(TINYTB_SMALL_TARGET == 0 || TINYTB_SMALL_TARGET == 1, "TINYTB_SMALL_TARGET must be 0 or 1");
 static_assert(TINYTB_CRC32C_SLICES == 1 || TINYTB_CRC32C_SLICES == 8, "TINYTB_CRC32C_SLICES must be 1 or 8");
 static_assert(TINYTB_CRC32_SLICES == 4 || TINYTB_CRC32_SLICES == 8, "TINYTB_CRC32_SLICES must be 4 or 8");
+static_assert(TINYTB_SUMMARY_FORMS >= 1 && TINYTB_SUMMARY_FORMS <= 3, "TINYTB_SUMMARY_FORMS must be 1, 2 or 3");
 
 // ---- one configuration for the library and the application ------------------------------
 //
-// Six knobs size arrays inside types the application lays out and the library fills:
+// Six knobs size arrays inside types the application lays out and the library fills, and a
+// seventh changes what the application's options mean to the library:
 //   TINYTB_MAX_SCOPE_LEN                   Scope's prefix
 //   TINYTB_MAX_DIR_LEN, _MAX_HOST_LEN,     EventWriterBase's directory, host, suffix and
 //   TINYTB_MAX_SUFFIX_LEN                  file name; the ports' path buffers
 //   TINYTB_DEFLATE_BUFFER, _MAX_RUNS       PngEncoder's inline arena (png_arena_bytes())
+//   TINYTB_SUMMARY_FORMS                   not a size, but what WriterOptions::form means:
+//                                          its default, and which values open() accepts
 // An application built with other values than its library would let the library write
-// past the end of those objects. So the library defines one symbol whose name carries the
+// past the end of those objects (or refuse the form the application asked for). So the library defines one symbol whose name carries the
 // values it was built with (src/base/config_check.cc), and the constructors of EventWriter
 // and PngEncoder refer to the one the application's values name: a mismatch does not link, and the
 // linker's message names every layout knob with the application's value, e.g.
@@ -111,7 +137,7 @@ static_assert(TINYTB_CRC32_SLICES == 4 || TINYTB_CRC32_SLICES == 8, "TINYTB_CRC3
 // (`nm -C libtinytb.a | grep library_built_with` shows the library's values).
 // The other knobs may differ without harm: TINYTB_DEFAULT_MAX_TAG_LEN is only a default
 // template argument (EventWriter hands its real capacity to the library at run time);
-// TINYTB_MAX_RANK, TINYTB_RENDER_STACK_SCRATCH and the two CRC knobs size nothing outside
+// TINYTB_MAX_RANK, TINYTB_RENDER_STACK_SCRATCH, the two CRC knobs (and TINYTB_SMALL_TARGET, which only picks their defaults) size nothing outside
 // the library's own sources.
 namespace tinytb {
 namespace config_check {
@@ -122,6 +148,7 @@ template <int V> struct TINYTB_MAX_HOST_LEN_is {};
 template <int V> struct TINYTB_MAX_SUFFIX_LEN_is {};
 template <int V> struct TINYTB_DEFLATE_BUFFER_is {};
 template <int V> struct TINYTB_DEFLATE_MAX_RUNS_is {};
+template <int V> struct TINYTB_SUMMARY_FORMS_is {};
 
 template <class... Knobs>
 struct library_built_with {
@@ -131,7 +158,8 @@ struct library_built_with {
 using ThisBuild = library_built_with<
     TINYTB_MAX_SCOPE_LEN_is<TINYTB_MAX_SCOPE_LEN>, TINYTB_MAX_DIR_LEN_is<TINYTB_MAX_DIR_LEN>,
     TINYTB_MAX_HOST_LEN_is<TINYTB_MAX_HOST_LEN>, TINYTB_MAX_SUFFIX_LEN_is<TINYTB_MAX_SUFFIX_LEN>,
-    TINYTB_DEFLATE_BUFFER_is<TINYTB_DEFLATE_BUFFER>, TINYTB_DEFLATE_MAX_RUNS_is<TINYTB_DEFLATE_MAX_RUNS>>;
+    TINYTB_DEFLATE_BUFFER_is<TINYTB_DEFLATE_BUFFER>, TINYTB_DEFLATE_MAX_RUNS_is<TINYTB_DEFLATE_MAX_RUNS>,
+    TINYTB_SUMMARY_FORMS_is<TINYTB_SUMMARY_FORMS>>;
 // Declared here, defined (with a value) only by the library for its own values.
 template <>
 const char ThisBuild::same_values;

@@ -68,6 +68,9 @@ Status EventWriterBase::open(Sink& sink, const WriterOptions& options) {
       !detail::is_name_token(options.suffix, TINYTB_MAX_SUFFIX_LEN, true) || options.max_queue == 0) {
     return Status::kInvalidArgument;
   }
+  const bool form_built = (options.form == SummaryForm::kClassic && (TINYTB_SUMMARY_FORMS & 1) != 0) ||
+                          (options.form == SummaryForm::kTensor && (TINYTB_SUMMARY_FORMS & 2) != 0);
+  if (!form_built) return Status::kInvalidArgument;
   // A fresh file must take a full queue, or rotation could never make room.
   if (options.rotate_bytes != 0 && options.rotate_bytes < file_version_record_bytes() + queue_cap_) {
     return Status::kInvalidArgument;
@@ -100,8 +103,10 @@ Status EventWriterBase::open(Sink& sink, const WriterOptions& options) {
   sync_every_ = options.sync_every;
   rotate_bytes_ = options.rotate_bytes;
   file_stamp_ = options.file_stamp;
+  form_ = options.form;
   queued_bytes_ = 0;
   queued_records_ = 0;
+  queued_metadata_ = false;
   last_flush_status_ = Status::kOk;
 
   sink_ = &sink;
@@ -141,6 +146,8 @@ Status EventWriterBase::open_file() {
   file_bytes_ = 0;
   synced_bytes_ = 0;
   unsynced_flushes_ = 0;
+  unsynced_records_ = 0;
+  poisoned_ = false;
   abandoned_ = true;  // until the first record is in and synced
 
   // The first record: file_version, written and synced at once so the file is valid.
@@ -171,12 +178,28 @@ Status EventWriterBase::open_file() {
   return Status::kOk;
 }
 
-// Leave the current file for a new one. Its unsynced bytes get a last sync (best effort:
-// a torn file keeps whatever it can), then it is closed as it is: readers stop at its last
-// complete record, and nothing is ever appended to it again.
+// A sync of the open file failed. Whatever it had not confirmed is gone or unknown:
+// Linux drops the dirty pages of a failed fsync and its next fsync says success, FatFs
+// aborts the file. The records earlier flushes wrote there have left the queue, so they
+// cannot be written again: they are counted lost, and the next sync() or close() says
+// kDataLost instead of kOk. The file is never synced or appended to again.
+void EventWriterBase::sync_failed() {
+  if (unsynced_records_ > 0) {
+    lost_records_ += unsynced_records_;
+    loss_unreported_ = true;
+  }
+  unsynced_records_ = 0;
+  poisoned_ = true;
+  abandoned_ = true;
+}
+
+// Leave the current file for a new one. Its unsynced bytes get a last sync unless a sync
+// of it failed already; a failure here loses what earlier flushes wrote (sync_failed()).
+// Then it is closed as it is: readers stop at its last complete record, and nothing is
+// ever appended to it again.
 Status EventWriterBase::next_file() {
   if (file_open_) {
-    if (unsynced_) (void)sink_->sync();
+    if (unsynced_ && !poisoned_ && sink_->sync() != Status::kOk) sync_failed();
     (void)sink_->close();
     file_open_ = false;
   }
@@ -198,26 +221,33 @@ Status EventWriterBase::write_queue(bool sync_now) {
     if (sink_->truncate(file_bytes_) != Status::kOk) abandoned_ = true;
     return s;
   }
-  if (sync_now || (sync_every_ > 0 && unsynced_flushes_ + 1 >= sync_every_)) {
+  // A queue that brings a tag's metadata to this file is synced whatever sync_every says
+  // (once per tag and file): later values of the tag are encoded without it, so a failed
+  // sync must never be able to take it away from them (docs/storage.md, "A failed sync").
+  if (sync_now || queued_metadata_ || (sync_every_ > 0 && unsynced_flushes_ + 1 >= sync_every_)) {
     s = sink_->sync();
     if (s != Status::kOk) {
       // What reached the file is not known to be durable, and some storage cannot be
       // trusted with more appends (fsync after EIO on Linux, FatFs's aborted file
       // object): keep the records queued and write them again into a new file. Cutting
       // them from this one first avoids a second copy where the storage allows it.
+      // Records earlier flushes wrote are lost (sync_failed()).
       (void)sink_->truncate(file_bytes_);
-      abandoned_ = true;
+      sync_failed();
       return s;
     }
     synced_bytes_ = file_bytes_ + queued_bytes_;
     unsynced_ = false;
     unsynced_flushes_ = 0;
+    unsynced_records_ = 0;
   } else {
     ++unsynced_flushes_;
+    unsynced_records_ += queued_records_;
   }
   file_bytes_ += queued_bytes_;
   queued_bytes_ = 0;
   queued_records_ = 0;
+  queued_metadata_ = false;
   return Status::kOk;
 }
 
@@ -226,14 +256,15 @@ Status EventWriterBase::flush_queue(bool sync_now) {
   Status s = Status::kOk;
   if (queued_bytes_ > 0) {
     s = write_queue(sync_now);
-  } else if (sync_now && file_open_ && unsynced_) {
+  } else if (sync_now && file_open_ && unsynced_ && !poisoned_) {
     s = sink_->sync();
     if (s == Status::kOk) {
       synced_bytes_ = file_bytes_;
       unsynced_ = false;
       unsynced_flushes_ = 0;
+      unsynced_records_ = 0;
     } else {
-      abandoned_ = true;  // its records left the queue already; at least never append to it
+      sync_failed();  // its records left the queue already: lost, and never append to it
     }
   }
   if (s == Status::kOk) {
@@ -270,7 +301,10 @@ Status EventWriterBase::flush() {
 
 Status EventWriterBase::sync() {
   if (!is_open()) return Status::kNotOpen;
-  return flush_queue(true);
+  const Status s = flush_queue(true);
+  if (s != Status::kOk || !loss_unreported_) return s;
+  loss_unreported_ = false;
+  return Status::kDataLost;
 }
 
 Status EventWriterBase::poll() {
@@ -287,12 +321,15 @@ Status EventWriterBase::close() {
   const Status s = flush_queue(true);
   if (queued_bytes_ > 0) return s;  // records still queued: stay open so the caller can retry
   const bool given_up = abandoned_;
+  const bool lost = loss_unreported_;
+  loss_unreported_ = false;  // a failing close() says it already: nothing was made durable
   Status closed = Status::kOk;
   if (file_open_) closed = sink_->close();
   file_open_ = false;
   sink_ = nullptr;
   file_name_[0] = '\0';
   if (s != Status::kOk) return s;
+  if (lost) return Status::kDataLost;
   if (given_up) return Status::kOk;  // that file was already given up; its close result does not matter
   return closed;
 }
@@ -378,6 +415,7 @@ Status EventWriterBase::log_summary(TagRef tag, int64_t step, Summary& summary) 
   }
   slots_[slot].last_step = step;
   if (spec.with_metadata && !abandoned_) slots_[slot].meta_file = file_serial_;
+  if (spec.with_metadata) queued_metadata_ = true;
   return after_record();
 }
 
@@ -433,7 +471,11 @@ Status EventWriterBase::after_record() {
 
 Status EventWriterBase::log_scalar(TagRef tag, int64_t step, float value) {
   Summary summary;
-  detail::make_scalar(&value, &summary.spec);
+  if (classic_form()) {
+    detail::make_simple_scalar(&value, &summary.spec);
+  } else {
+    detail::make_scalar(&value, &summary.spec);
+  }
   return log_summary(tag, step, summary);
 }
 
@@ -449,7 +491,12 @@ Status EventWriterBase::log_text(TagRef tag, int64_t step, const char* const* st
     if (!detail::is_utf8(strings[i], n)) return Status::kInvalidArgument;
   }
   Summary summary;
-  detail::make_text(strings, rows, cols, rank, &summary.spec);
+  detail::MarkdownText markdown;  // read while log_summary() encodes the event
+  if (rank > 0 && classic_form()) {
+    detail::make_markdown_text(strings, rows, cols, rank, &markdown, &summary.spec);
+  } else {
+    detail::make_text(strings, rows, cols, rank, &summary.spec);
+  }
   return log_summary(tag, step, summary);
 }
 

@@ -66,6 +66,8 @@ TEST(NameToken, HostAndSuffixCharacters) {
   EXPECT_TRUE(is_name_token("esp32-cam_1", 32, false));
   EXPECT_FALSE(is_name_token("a.b", 32, false));
   EXPECT_TRUE(is_name_token("v2.profile", 16, true));
+  // FAT drops trailing dots, so these would name another file than the one asked for.
+  for (const char* mangled : {"..", ".", "v2.", ".v2", "v2..x"}) EXPECT_FALSE(is_name_token(mangled, 16, true)) << mangled;
   EXPECT_FALSE(is_name_token("", 32, false));
   EXPECT_FALSE(is_name_token("a/b", 32, true));
   EXPECT_FALSE(is_name_token("abcdef", 5, false));

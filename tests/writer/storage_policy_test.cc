@@ -11,6 +11,14 @@
 
 namespace {
 
+// The tensor form (docs/format.md), which these tests read byte by byte; the classic form
+// has its own tests.
+tinytb::WriterOptions tensor_form() {
+  tinytb::WriterOptions options;
+  options.form = tinytb::SummaryForm::kTensor;
+  return options;
+}
+
 using tinytb::Status;
 using tinytb_test::parse_file;
 using tinytb_test::ParsedFile;
@@ -27,7 +35,7 @@ class PolicyTest : public ::testing::Test {
     options.flush_millis = 0;
   }
   TestSink sink;
-  tinytb::WriterOptions options;
+  tinytb::WriterOptions options = tensor_form();
   tinytb::EventWriter<1024, 8, 32> writer;
 };
 
@@ -46,12 +54,14 @@ TEST_F(PolicyTest, SyncEveryFlushByDefault) {
 TEST_F(PolicyTest, SyncEveryNthFlush) {
   options.sync_every = 3;
   ASSERT_EQ(writer.open(sink, options), Status::kOk);
-  const int syncs_after_open = sink.syncs;
+  // The tag's first value brings its metadata to the file: that flush syncs anyway.
   ASSERT_EQ(writer.scalar("a", 0, 1.0f), Status::kOk);
+  const int syncs_after_open = sink.syncs;
   ASSERT_EQ(writer.scalar("a", 1, 1.0f), Status::kOk);
+  ASSERT_EQ(writer.scalar("a", 2, 1.0f), Status::kOk);
   EXPECT_EQ(sink.syncs, syncs_after_open);
   EXPECT_LT(writer.synced_bytes(), writer.file_bytes());
-  ASSERT_EQ(writer.scalar("a", 2, 1.0f), Status::kOk);  // the third flush syncs
+  ASSERT_EQ(writer.scalar("a", 3, 1.0f), Status::kOk);  // the third flush syncs
   EXPECT_EQ(sink.syncs, syncs_after_open + 1);
   EXPECT_EQ(writer.synced_bytes(), writer.file_bytes());
   EXPECT_EQ(sink.last().synced, sink.last().bytes.size());
@@ -60,8 +70,11 @@ TEST_F(PolicyTest, SyncEveryNthFlush) {
 TEST_F(PolicyTest, ExplicitSyncOnly) {
   options.sync_every = 0;
   ASSERT_EQ(writer.open(sink, options), Status::kOk);
+  const int syncs_at_open = sink.syncs;
+  ASSERT_EQ(writer.scalar("a", 0, 1.0f), Status::kOk);
+  EXPECT_EQ(sink.syncs, syncs_at_open + 1);  // the flush bringing the tag's metadata
   const int syncs_after_open = sink.syncs;
-  for (int64_t step = 0; step < 5; ++step) ASSERT_EQ(writer.scalar("a", step, 1.0f), Status::kOk);
+  for (int64_t step = 1; step < 5; ++step) ASSERT_EQ(writer.scalar("a", step, 1.0f), Status::kOk);
   EXPECT_EQ(sink.syncs, syncs_after_open);
   EXPECT_EQ(writer.sync(), Status::kOk);
   EXPECT_EQ(sink.syncs, syncs_after_open + 1);
@@ -104,6 +117,23 @@ TEST_F(PolicyTest, AFailedSyncSendsTheRecordsAgainIntoANewFile) {
   // The re-sent record keeps the form it was queued in; the tag's metadata is in the
   // run's earlier file, where TensorBoard (first metadata per tag and run) takes it from.
   EXPECT_TRUE(old_file.events[1].values[0].has_metadata);
+}
+
+// Names FAT would change (it drops trailing dots) are refused, not mangled on the card.
+TEST_F(PolicyTest, SuffixesFatWouldMangleAreRefused) {
+  for (const char* suffix : {"..", ".", "v2.", ".v2"}) {
+    options.suffix = suffix;
+    EXPECT_EQ(writer.open(sink, options), Status::kInvalidArgument) << suffix;
+  }
+  EXPECT_TRUE(sink.order.empty());
+}
+
+TEST_F(PolicyTest, DirIsEmptyAfterClose) {
+  ASSERT_EQ(writer.open(sink, options), Status::kOk);
+  EXPECT_STREQ(writer.dir(), "logs/run");
+  ASSERT_EQ(writer.close(), Status::kOk);
+  EXPECT_STREQ(writer.dir(), "");
+  EXPECT_STREQ(writer.file_name(), "");
 }
 
 // ---- rotation ----------------------------------------------------------------------------------

@@ -20,14 +20,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <type_traits>
-
 #include "tinytb/summary/audio.h"
 #include "tinytb/writer/clock.h"
 #include "tinytb/config.h"
 #include "tinytb/summary/histogram.h"
 #include "tinytb/image/image_view.h"
 #include "tinytb/png/png_encoder.h"
+#include "tinytb/traits.h"
 #include "tinytb/writer/file_name.h"
 #include "tinytb/writer/sink.h"
 #include "tinytb/summary/sizing.h"
@@ -37,13 +36,21 @@
 
 namespace tinytb {
 
+// How values are written (docs/format.md, "Summary forms"). kClassic: simple_value,
+// Summary.Image, HistogramProto, Summary.Audio and text lists and tables as one Markdown
+// string, as tensorboardX writes them: TensorBoard, tbparse, EventAccumulator,
+// tensorboard-reducer and TensorFlow read them. kTensor: TF2's tensors (tf.summary), read
+// as such by TensorBoard only.
+enum class SummaryForm : uint8_t { kClassic = 1, kTensor = 2 };
+
 struct WriterOptions {
   // Log directory and run; the file goes to "<logdir>/<run>/" (or "<logdir>/" when run
   // is empty). Relative paths are fine. Read during open() only.
   const char* logdir = "logs";
   const char* run = "";
   // File names: events.out.tfevents.<stamp>.<host>.<seq>.<suffix>. host and suffix
-  // are [A-Za-z0-9_-] (the suffix may also hold '.').
+  // are [A-Za-z0-9_-] (the suffix may also hold '.', but not first, last or twice in a
+  // row: FAT drops trailing dots, so ".." would not name the file asked for).
   const char* host = "tinytb";
   const char* suffix = "v2";
   // The 10-digit stamp when the clock gives no wall time: a boot counter the
@@ -60,6 +67,9 @@ struct WriterOptions {
   //   N: after every N-th such flush (fewer f_sync stalls and less flash wear; up to
   //      N - 1 flushes of records can be lost to a power cut);
   //   0: only on sync(), close() and when rotation finishes a file.
+  // Also, whatever the setting, a flush that writes a tag's metadata to a file (its first
+  // value there) syncs, so a failed sync later can never take the metadata away from the
+  // values that follow it without (docs/storage.md, "A failed sync").
   // Data confirmed by a completed sync is never lost afterwards (docs/storage.md).
   uint32_t sync_every = 1;
   // Start a new file (next sequence number, metadata written again) before a record
@@ -68,6 +78,9 @@ struct WriterOptions {
   // Otherwise it must hold the first record plus a full queue (else kInvalidArgument).
   uint64_t rotate_bytes = kDefaultRotateBytes;
   static constexpr uint64_t kDefaultRotateBytes = (uint64_t{4} << 30) - (uint64_t{64} << 20);
+  // The summary form. Default: kClassic, or kTensor in a build without the classic form
+  // (TINYTB_SUMMARY_FORMS, config.h); a form the build left out is kInvalidArgument.
+  SummaryForm form = (TINYTB_SUMMARY_FORMS & 1) != 0 ? SummaryForm::kClassic : SummaryForm::kTensor;
 };
 
 namespace detail {
@@ -87,13 +100,13 @@ struct TagRef {
 // floating-point step is the sign of a swap and must not compile.
 template <typename Step, typename Value>
 constexpr bool scalar_arguments_checked() {
-  static_assert(!std::is_floating_point<Step>::value,
+  static_assert(!detail::is_floating_point<Step>::value,
                 "tinytb scalar(tag, step, value): step comes before value (tf.summary.scalar and tensorboardX "
                 "put the value first); a floating-point step means the two are swapped");
-  static_assert(std::is_floating_point<Step>::value ||
-                    (std::is_integral<Step>::value && !std::is_same<Step, bool>::value),
+  static_assert(detail::is_floating_point<Step>::value ||
+                    (detail::is_integral<Step>::value && !detail::is_same<Step, bool>::value),
                 "tinytb scalar(tag, step, value): the step must be an integer");
-  static_assert(std::is_arithmetic<Value>::value, "tinytb scalar(tag, step, value): the value must be a number");
+  static_assert(detail::is_arithmetic<Value>::value, "tinytb scalar(tag, step, value): the value must be a number");
   return true;
 }
 }  // namespace detail
@@ -110,8 +123,9 @@ class EventWriterBase {
   // errors. On error the writer stays closed.
   Status open(Sink& sink, const WriterOptions& options);
 
-  // A scalar in TF2 form. NaN and infinities are logged as they are (TensorBoard plots
-  // them). Errors: kNotOpen, kInvalidTag, kStepNotIncreasing, kTooManyTags, kTooLarge,
+  // A scalar: a simple_value in the classic form, a DT_FLOAT tensor in the tensor form
+  // (docs/format.md, "Summary forms"). NaN and infinities are logged as they are
+  // (TensorBoard plots them). Errors: kNotOpen, kInvalidTag, kStepNotIncreasing, kTooManyTags, kTooLarge,
   // and a sink error when the queue is full and cannot be flushed.
   // Any integer step and any number as the value (converted to int64_t and float, so an
   // int or a double needs no cast); a floating-point step does not compile, because step
@@ -125,8 +139,11 @@ class EventWriterBase {
 
   // Text: one Markdown string, a list (rank 1) or a table of rows x cols cells given
   // row-major (rank 2). Strings are NUL-terminated and valid UTF-8 is expected.
-  // TensorBoard renders each list item and cell as Markdown of its own and draws no
-  // header row: a table with a header is a Markdown pipe table in text().
+  // Tensor form: TensorBoard renders each list item and cell as Markdown of its own and
+  // draws no header row. Classic form: a list or a table is ONE Markdown string (rank 0:
+  // "- item" lines, or a pipe table with an empty header row; docs/format.md), because
+  // tbparse cannot read rank-1 or rank-2 strings. A table with a header row is a Markdown
+  // pipe table in text().
   // Errors: as scalar(), plus kInvalidArgument for null pointers or zero counts.
   Status text(const char* tag, int64_t step, const char* markdown);
   Status text_list(const char* tag, int64_t step, const char* const* items, size_t count);
@@ -147,14 +164,17 @@ class EventWriterBase {
   static constexpr size_t kMaxTopK = tinytb::kMaxTopK;  // summary/top_k.h
   Status text_top_k(const char* tag, int64_t step, const Values& scores, const char* const* labels, size_t k);
 
-  // A histogram (histogram.h) as TF2 writes it: DT_DOUBLE [k, 3] rows of (left edge,
-  // right edge, count), plugin "histograms", data class TENSOR. The histogram is only
-  // read. Errors: as scalar(). Record size: histogram_record_bytes() in sizing.h.
+  // A histogram (histogram.h). Tensor form, as TF2 writes it: DT_DOUBLE [k, 3] rows of
+  // (left edge, right edge, count), plugin "histograms", data class TENSOR. Classic form:
+  // a HistogramProto whose rows TensorBoard shows as the same (docs/format.md). The
+  // histogram is only read. Errors: as scalar(). Record size: histogram_record_bytes() in sizing.h.
   Status histogram(const char* tag, int64_t step, const HistogramBase& histogram);
 
   // `count` clips (audio.h) of `channels` (1 or 2) interleaved channels at `sample_rate`
-  // Hz, as 16-bit PCM WAV files: DT_STRING [count], or [count, 2] when any clip has a
-  // label; plugin "audio" with encoding WAV; data class BLOB_SEQUENCE. Errors: as
+  // Hz, as 16-bit PCM WAV files. Tensor form: DT_STRING [count], or [count, 2] when any
+  // clip has a label; plugin "audio" with encoding WAV; data class BLOB_SEQUENCE. Classic
+  // form: one Summary.Audio per clip, no label, tags "<tag>/audio/<i>" when count > 1.
+  // Errors: as
   // scalar(), plus kInvalidArgument for a null pointer, count 0, a clip with 0 frames or
   // with both or neither sample pointer, sample_rate 0, channels not 1 or 2, a label that
   // is not UTF-8; kTooLarge for a clip beyond a WAV file's 4 GiB or the queue.
@@ -162,9 +182,10 @@ class EventWriterBase {
   Status audio(const char* tag, int64_t step, const AudioClip* clips, size_t count, uint32_t sample_rate,
                uint16_t channels = 1);
 
-  // Images (docs/images.md), as tf.summary.image writes them: DT_STRING [2 + count] of
-  // "<width>", "<height>" and `count` PNG files; plugin "images", data class
-  // BLOB_SEQUENCE. TensorBoard shows them as `count` samples of the step. The views are
+  // Images (docs/images.md). Tensor form, as tf.summary.image writes them: DT_STRING
+  // [2 + count] of "<width>", "<height>" and `count` PNG files; plugin "images", data
+  // class BLOB_SEQUENCE; TensorBoard shows `count` samples of the step. Classic form: one
+  // Summary.Image per view, tagged "<tag>/image/<i>" when count > 1 (TF1's naming). The views are
   // read during the call only; `png` turns them into PNGs in its arena (png_encoder.h).
   // All views of a call must give the same output size and channels.
   // Errors: as scalar(), plus kInvalidArgument (null views, count 0, a bad view, mixed
@@ -187,7 +208,13 @@ class EventWriterBase {
   Status flush();
 
   // Flush, then make everything written durable (Sink::sync), whatever sync_every says.
-  // After kOk every value accepted so far survives a power cut. Same errors as flush().
+  // After kOk every value accepted so far survives a power cut, except the lost_records()
+  // an earlier kDataLost reported. Same errors as flush(), plus kDataLost: this sync
+  // worked, but a failed sync of an earlier file (or of this one) lost records a flush had
+  // written and no sync had confirmed yet (with sync_every other than 1; Linux drops the
+  // dirty data of a failed fsync, FatFs aborts the file). The writer cannot write them
+  // again (they left the queue), so it reports the loss once, here or in close(), and
+  // counts it in lost_records() (docs/storage.md, "A failed sync").
   Status sync();
 
   // Flush if flush_millis has passed. Call it from an idle loop when logging is rare.
@@ -205,19 +232,22 @@ class EventWriterBase {
   Status last_step(const char* tag, int64_t* step) const;
 
   // Flush, sync and close the file. If the flush fails the writer stays open (the
-  // records stay queued) so the caller can retry once storage is back.
+  // records stay queued) so the caller can retry once storage is back. kDataLost as in
+  // sync() (the writer is closed then).
   Status close();
 
   bool is_open() const { return sink_ != nullptr; }
   // The current file's name and directory ("" when closed).
   const char* file_name() const { return file_name_; }
-  const char* dir() const { return dir_; }
+  const char* dir() const { return is_open() ? dir_ : ""; }
   // The result of the last flush, including automatic ones.
   Status last_flush_status() const { return last_flush_status_; }
   // Bytes the current file holds (complete records written through the sink).
   uint64_t file_bytes() const { return file_bytes_; }
   // Of those, the bytes a completed sync confirmed durable.
   uint64_t synced_bytes() const { return synced_bytes_; }
+  // Records lost to failed syncs since this writer object was made (see sync()).
+  uint32_t lost_records() const { return lost_records_; }
   // Files this writer object has created (rotation and recovery add to it).
   uint32_t files_opened() const { return file_serial_; }
   // Queue use: capacity, bytes waiting now, the most it ever held.
@@ -249,8 +279,13 @@ class EventWriterBase {
   Status log_encoded_images(detail::TagRef tag, int64_t step, const EncodedImage* images, size_t count,
                             uint32_t width, uint32_t height);
   Status log_summary(detail::TagRef tag, int64_t step, Summary& summary);
+  // Whether values go out in the classic form: a constant in a build with one form.
+  bool classic_form() const {
+    return (TINYTB_SUMMARY_FORMS & 2) == 0 || ((TINYTB_SUMMARY_FORMS & 1) != 0 && form_ == SummaryForm::kClassic);
+  }
   Status open_file();
   Status next_file();
+  void sync_failed();
   Status write_queue(bool sync_now);
   Status flush_queue(bool sync_now);
   Status make_room(size_t record_bytes);
@@ -276,6 +311,7 @@ class EventWriterBase {
   uint32_t unsynced_flushes_ = 0;  // flushes that wrote bytes since the last sync
   uint64_t rotate_bytes_ = 0;
   uint32_t file_stamp_ = 0;
+  SummaryForm form_ = SummaryForm::kTensor;
   char dir_[TINYTB_MAX_DIR_LEN + 1] = {};
   char host_[TINYTB_MAX_HOST_LEN + 1] = {};
   char suffix_[TINYTB_MAX_SUFFIX_LEN + 1] = {};
@@ -294,6 +330,13 @@ class EventWriterBase {
   bool abandoned_ = false;
   bool file_open_ = false;    // the sink holds this writer's file open
   bool unsynced_ = false;     // bytes reached the file since its last completed sync
+  // A sync of the current file failed: its unsynced bytes are gone whatever a later sync
+  // says (Linux marks the dropped pages clean), so it is never synced or appended to again.
+  bool poisoned_ = false;
+  bool loss_unreported_ = false;  // records were lost; the next sync() or close() says kDataLost
+  bool queued_metadata_ = false;  // a queued record carries its tag's metadata: its flush syncs
+  uint32_t unsynced_records_ = 0;  // records in the file that flushes wrote and no sync confirmed
+  uint32_t lost_records_ = 0;
   Status last_flush_status_ = Status::kOk;
 };
 
