@@ -10,11 +10,15 @@ packages=(
   libgtest-dev               # unit tests
   gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib  # Cortex-M build
   qemu-system-arm            # Cortex-M firmware runs under QEMU (semihosting test)
+  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc  # RISC-V firmware (RV32) under QEMU's virt
   nanopb protobuf-compiler   # make proto, and the regeneration test
   python3 python3-venv       # TensorBoard in a virtual environment, for the compatibility tests
   ca-certificates git        # fetching dependencies (pip, upstream fallback)
   clang libclang-rt-14-dev   # libFuzzer + sanitizers for tests/fuzz (host tool; Debian 12's clang 14)
   zlib1g-dev valgrind        # PNG deflate: checksum tests against zlib; callgrind counts in `make bench-host`
+  dosfstools mtools          # real FAT images: mkfs.fat, fsck.fat, mcopy (`make sdcard`, the FatFs port's tests)
+  strace                     # directory fsyncs checked at the system-call level (tests/ports/dir_fsync_test.py)
+  cmake ninja-build          # the CMake build and its consumer test (tests/integration/cmake)
 )
 
 missing=()
