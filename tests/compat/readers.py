@@ -180,9 +180,9 @@ def rows_of_classic(hmin, hmax, limits, counts):
 
 
 def markdown_list(items):
-    """text_list in the classic form (docs/format.md): "- item" lines, a line break inside an
-    item followed by two spaces so that the item goes on."""
-    return "".join("- %s\n" % item.replace("\n", "\n  ") for item in items)
+    """text_list in the classic form (docs/format.md): "- item" lines; a line break inside an
+    item becomes a hard break (two spaces, the break) and an indent of two, so the item goes on."""
+    return "".join("- %s\n" % item.replace("\n", "  \n  ") for item in items)
 
 
 def _markdown_cell(text):
