@@ -290,7 +290,8 @@ $(BUILD)/fatfs_tests_%: $(call fatfs_objects,%) $(FATFS_TEST_SRCS) $(FATFS_DEPS)
 	$(CXX) $(TEST_CXXFLAGS) $(FATFS_CONFIG_$*) $(FATFS_INC) $(FATFS_TEST_SRCS) $(filter %.o,$^) $(HOST_LIB) \
 	  -lgtest -lgtest_main -pthread -o $@
 # The sector-level power sweep (tests/power/fatfs_sector_sweep.cc) through real FatFs, per configuration.
-$(BUILD)/fatfs_sector_sweep_%: tests/power/fatfs_sector_sweep.cc $(call fatfs_objects,%) tests/support/lodepng_decoder.cc \
+$(BUILD)/fatfs_sector_sweep_%: tests/power/fatfs_sector_sweep.cc tests/power/sweep_common.h $(call fatfs_objects,%) \
+                               tests/support/lodepng_decoder.cc \
                                $(FATFS_DEPS) $(HOST_LIB)
 	$(CXX) $(TEST_CXXFLAGS) $(FATFS_CONFIG_$*) $(FATFS_INC) $< tests/support/lodepng_decoder.cc $(filter %.o,$^) \
 	  $(HOST_LIB) -o $@

@@ -34,7 +34,6 @@
 #include <string.h>
 
 #include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -47,14 +46,11 @@ namespace {
 
 using sweep::Claims;
 using sweep::FileImage;
-using sweep::Logged;
 using sweep::Policy;
 using sweep::Verdict;
 using sweep::Writer;
 using tinytb::Status;
 
-const char* const kTags[] = {"loss", "train/lr", "notes", "camera/frame"};
-constexpr int64_t kStepBlock = 16;  // the application persists steps in blocks of 16
 const char* const kRunDir = "logs/power";
 
 enum class Model { kDrop, kTear, kGarble, kSyncFail, kWriteFail };
@@ -265,17 +261,7 @@ std::vector<std::string> run_case(const Policy& p, const host_disk::Card& card, 
   if (!read_error.empty()) errors.push_back("reading back: " + read_error);
 
   const bool with_errors = injected;
-  std::vector<Logged> found;
-  Verdict v = sweep::check_files(after_cut, c.accepted, with_errors, [](size_t) { return true; }, &found);
-  errors.insert(errors.end(), v.errors.begin(), v.errors.end());
-  std::set<std::pair<std::string, int64_t>> have;
-  for (const Logged& l : found) have.insert({l.tag, l.step});
-  for (size_t i = 0; i < c.confirmed; ++i) {
-    if (sweep::must_survive(c, i) && have.count({c.accepted[i].tag, c.accepted[i].step}) == 0) {
-      errors.push_back("confirmed record lost: " + c.accepted[i].tag + "@" + std::to_string(c.accepted[i].step));
-      break;
-    }
-  }
+  Verdict v = sweep::check_after_cut(after_cut, c, with_errors, &errors);
   // Nothing corrupt in the middle of a file. A damaged tail only in the file being written,
   // or, after an injected error, in a file FatFs refused to cut back (an aborted file object).
   for (size_t i = 0; i < after_cut.size(); ++i) {
@@ -292,32 +278,12 @@ std::vector<std::string> run_case(const Policy& p, const host_disk::Card& card, 
   Claims c2;
   {
     tinytb::FatfsSink sink;
-    auto w = std::make_unique<Writer>();
-    const Status s = w->open(sink, sweep::options_for(p, 8));
-    if (s != Status::kOk) {
-      errors.push_back(std::string("open after the cut: ") + tinytb::status_name(s));
-      return errors;
-    }
-    const int64_t reserved = (c.last_step_tried / kStepBlock + 1) * kStepBlock - 1;
-    for (const char* tag : kTags) {
-      if (w->seed_step(tag, reserved) != Status::kOk) errors.push_back(std::string("seed_step ") + tag);
-    }
-    sweep::run_session(*w, p, reserved + 1, 6, &c2, [] { return false; });
-    if (!c2.closed) errors.push_back("close after the cut failed");
+    if (!sweep::next_boot(sink, p, c, "the cut", &c2, &errors)) return errors;
   }
   const std::vector<FileImage> final_files = card_files(&read_error);
   if (!read_error.empty()) errors.push_back("reading back after the next boot: " + read_error);
-  std::vector<Logged> all = c.accepted;
-  all.insert(all.end(), c2.accepted.begin(), c2.accepted.end());
-  const size_t last = final_files.empty() ? 0 : final_files.size() - 1;
-  Verdict v2 = sweep::check_files(final_files, all, with_errors, [&](size_t i) { return i != last; }, nullptr);
-  errors.insert(errors.end(), v2.errors.begin(), v2.errors.end());
-  size_t after_reboot_records = 0;
-  for (size_t i = after_cut.size(); i < final_files.size(); ++i) after_reboot_records += v2.complete_records[i] - 1;
-  if (after_reboot_records != c2.accepted.size()) {
-    errors.push_back("after the next boot: " + std::to_string(after_reboot_records) + " records for " +
-                     std::to_string(c2.accepted.size()) + " logged");
-  }
+  Verdict v2 =
+      sweep::check_after_boot(final_files, after_cut.size(), c, c2, with_errors, "after the next boot", &errors);
   if (!host_disk::export_image(run->image)) return {"cannot write the image"};
   if (!fsck_acceptable(run->image, &run->counts, &report)) errors.push_back("after the next boot: " + report);
 

@@ -43,8 +43,6 @@ using tinytb::Status;
 
 constexpr size_t kArenaBytes = 1 << 20;
 constexpr size_t kMaxFiles = 256;
-const char* const kTags[] = {"loss", "train/lr", "notes", "camera/frame"};
-constexpr int64_t kStepBlock = 16;  // the application persists steps in blocks of 16
 
 struct Storage {
   std::vector<uint8_t> arena = std::vector<uint8_t>(kArenaBytes);
@@ -141,18 +139,8 @@ std::vector<std::string> power_case(const Policy& p, FaultyFs::PowerLoss model, 
 
   // After the cut: complete records, at most one damaged tail per file, nothing unknown,
   // and everything a completed sync confirmed is there.
-  std::vector<Logged> found;
   const std::vector<FileImage> after_cut = st.files();
-  Verdict v = sweep::check_files(after_cut, c.accepted, with_errors, [](size_t) { return true; }, &found);
-  errors = v.errors;
-  std::set<std::pair<std::string, int64_t>> have;
-  for (const Logged& l : found) have.insert({l.tag, l.step});
-  for (size_t i = 0; i < c.confirmed; ++i) {
-    if (sweep::must_survive(c, i) && have.count({c.accepted[i].tag, c.accepted[i].step}) == 0) {
-      errors.push_back("confirmed record lost: " + c.accepted[i].tag + "@" + std::to_string(c.accepted[i].step));
-      break;
-    }
-  }
+  Verdict v = sweep::check_after_cut(after_cut, c, with_errors, &errors);
   for (const auto& claim : c.synced) {
     size_t clean = 0;
     bool exists = false;
@@ -169,37 +157,14 @@ std::vector<std::string> power_case(const Policy& p, FaultyFs::PowerLoss model, 
   }
   for (bool t : v.has_tail) *torn += t ? 1 : 0;
 
-  // Reboot: the next boot counter names the file; steps continue from the reservation
-  // the application persisted (the block holding the last step it got to).
+  // Reboot: a new writer logs more and closes (sweep::next_boot).
   Claims c2;
   {
     FaultySink sink(st.fs);
-    auto w = std::make_unique<Writer>();
-    const Status s = w->open(sink, sweep::options_for(p, 8));
-    if (s != Status::kOk) {
-      errors.push_back(std::string("open after reboot: ") + tinytb::status_name(s));
-      return errors;
-    }
-    const int64_t reserved = (c.last_step_tried / kStepBlock + 1) * kStepBlock - 1;
-    for (const char* tag : kTags) {
-      if (w->seed_step(tag, reserved) != Status::kOk) errors.push_back(std::string("seed_step ") + tag);
-    }
-    sweep::run_session(*w, p, reserved + 1, 6, &c2, [] { return false; });
-    if (!c2.closed) errors.push_back("close after reboot failed");
+    if (!sweep::next_boot(sink, p, c, "reboot", &c2, &errors)) return errors;
   }
-  std::vector<Logged> all = c.accepted;
-  all.insert(all.end(), c2.accepted.begin(), c2.accepted.end());
   const std::vector<FileImage> final_files = st.files();
-  const size_t last = final_files.size() - 1;
-  Verdict v2 = sweep::check_files(final_files, all, with_errors, [&](size_t i) { return i != last; }, nullptr);
-  errors.insert(errors.end(), v2.errors.begin(), v2.errors.end());
-  // Everything logged after the reboot is in the files written after it.
-  size_t after_reboot_records = 0;
-  for (size_t i = after_cut.size(); i < final_files.size(); ++i) after_reboot_records += v2.complete_records[i] - 1;
-  if (after_reboot_records != c2.accepted.size()) {
-    errors.push_back("after reboot: " + std::to_string(after_reboot_records) + " records for " +
-                     std::to_string(c2.accepted.size()) + " logged");
-  }
+  Verdict v2 = sweep::check_after_boot(final_files, after_cut.size(), c, c2, with_errors, "after reboot", &errors);
   if (!sweep::export_case(dir, final_files, v2, &run->json)) run->export_ok = false;
   return errors;
 }

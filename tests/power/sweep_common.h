@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -60,6 +61,11 @@ struct Claims {
   int64_t last_step_tried = -1;           // the highest step the session got to
   std::vector<Status> statuses;           // every call's result, for the error sweep's report
 };
+
+// The tags run_session() logs, and the block the application persists steps in: after a
+// power cut, the next boot resumes after the block holding the last step it got to.
+inline const char* const kTags[] = {"loss", "train/lr", "notes", "camera/frame"};
+constexpr int64_t kStepBlock = 16;
 
 inline uint64_t g_uptime_ms = 0;
 inline uint64_t fake_uptime() { return g_uptime_ms += 13; }
@@ -327,6 +333,67 @@ inline bool export_case(const std::string& dir, const std::vector<FileImage>& fi
   if (!json->empty()) *json += ",\n";
   *json += entry;
   return true;
+}
+
+// The checks right after a cut, on the files as the power left them: complete records,
+// at most one damaged tail per file, nothing unknown, and everything a completed sync
+// confirmed (minus what a kDataLost reported) is there. Appends to *errors.
+inline Verdict check_after_cut(const std::vector<FileImage>& files, const Claims& c, bool with_errors,
+                               std::vector<std::string>* errors) {
+  std::vector<Logged> found;
+  Verdict v = check_files(files, c.accepted, with_errors, [](size_t) { return true; }, &found);
+  errors->insert(errors->end(), v.errors.begin(), v.errors.end());
+  std::set<std::pair<std::string, int64_t>> have;
+  for (const Logged& l : found) have.insert({l.tag, l.step});
+  for (size_t i = 0; i < c.confirmed; ++i) {
+    if (must_survive(c, i) && have.count({c.accepted[i].tag, c.accepted[i].step}) == 0) {
+      errors->push_back("confirmed record lost: " + c.accepted[i].tag + "@" + std::to_string(c.accepted[i].step));
+      break;
+    }
+  }
+  return v;
+}
+
+// The next boot on `sink`: the next boot counter names the file; steps continue from the
+// reservation the application persisted (the block holding the last step `c` got to);
+// six steps, then close(), claims in *c2. `when` names what came before in the errors
+// ("reboot", "the cut"). Returns false if the writer does not open.
+inline bool next_boot(tinytb::Sink& sink, const Policy& p, const Claims& c, const std::string& when, Claims* c2,
+                      std::vector<std::string>* errors) {
+  auto w = std::make_unique<Writer>();
+  const Status s = w->open(sink, options_for(p, 8));
+  if (s != Status::kOk) {
+    errors->push_back("open after " + when + ": " + tinytb::status_name(s));
+    return false;
+  }
+  const int64_t reserved = (c.last_step_tried / kStepBlock + 1) * kStepBlock - 1;
+  for (const char* tag : kTags) {
+    if (w->seed_step(tag, reserved) != Status::kOk) errors->push_back(std::string("seed_step ") + tag);
+  }
+  run_session(*w, p, reserved + 1, 6, c2, [] { return false; });
+  if (!c2->closed) errors->push_back("close after " + when + " failed");
+  return true;
+}
+
+// The checks after the next boot, on all the files: as check_files() with every value
+// logged in both boots (only the last file, closed cleanly, may not have a damaged tail),
+// and everything logged after the boot is in the files written after it (the first
+// `files_before` are the cut's). `when` prefixes the count's error. Appends to *errors.
+inline Verdict check_after_boot(const std::vector<FileImage>& files, size_t files_before, const Claims& c,
+                                const Claims& c2, bool with_errors, const std::string& when,
+                                std::vector<std::string>* errors) {
+  std::vector<Logged> all = c.accepted;
+  all.insert(all.end(), c2.accepted.begin(), c2.accepted.end());
+  const size_t last = files.empty() ? 0 : files.size() - 1;
+  Verdict v = check_files(files, all, with_errors, [&](size_t i) { return i != last; }, nullptr);
+  errors->insert(errors->end(), v.errors.begin(), v.errors.end());
+  size_t after_boot_records = 0;
+  for (size_t i = files_before; i < files.size(); ++i) after_boot_records += v.complete_records[i] - 1;
+  if (after_boot_records != c2.accepted.size()) {
+    errors->push_back(when + ": " + std::to_string(after_boot_records) + " records for " +
+                      std::to_string(c2.accepted.size()) + " logged");
+  }
+  return v;
 }
 
 }  // namespace sweep
