@@ -19,19 +19,13 @@ import shutil
 import subprocess
 import sys
 
-PASSED = 0
-FAILED = 0
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "tests", "tensorboard"))
 
+import judge_common  # noqa: E402
 
-def check(name, ok, detail=""):
-    global PASSED, FAILED
-    if ok:
-        PASSED += 1
-        print("PASS %s" % name)
-    else:
-        FAILED += 1
-        print("FAIL %s%s" % (name, (": " + detail) if detail else ""))
-    sys.stdout.flush()
+REPORT = judge_common.Report(sys.stdout)
+check = REPORT.expect
 
 
 MKDIR = re.compile(r'^(?:\d+ +)?mkdir(?:at)?\((?:AT_FDCWD(?:<[^>]*>)?, )?"([^"]+)", [^)]*\) += 0')
@@ -80,7 +74,7 @@ def main():
     probe = subprocess.run(["strace", "-qq", "-e", "trace=fsync", "true"], capture_output=True, text=True)
     if probe.returncode != 0:
         check("strace-works", False, "strace cannot trace here: %s" % probe.stderr.strip()[-200:])
-        print("%d passed, %d failed" % (PASSED, FAILED))
+        REPORT.summary()
         return 1
 
     # The POSIX sink: a logdir three new levels deep, runs below it.
@@ -101,8 +95,8 @@ def main():
           "exit %d, %d mkdirs %s %s" % (p.returncode, len(made), p.stdout[-300:], p.stderr[-300:]))
     missing = unsynced(events, os.path.join(out, "pull"))
     check("pull.every-created-directory-fsynced-in-its-parent", made and not missing, "; ".join(missing[:4]))
-    print("%d passed, %d failed" % (PASSED, FAILED))
-    return 0 if FAILED == 0 else 1
+    REPORT.summary()
+    return 0 if REPORT.failed == 0 else 1
 
 
 if __name__ == "__main__":

@@ -87,6 +87,14 @@ class Report:
         self._print("FAIL %s: %s" % (name, reason))
         return False
 
+    def expect(self, name, ok, detail=""):
+        """Records a check that passes iff `ok` is true; `detail` says what was wrong."""
+        if ok:
+            return self.check(name, [])
+        self.failed += 1
+        self._print("FAIL %s%s" % (name, (": " + detail) if detail else ""))
+        return False
+
     def skip(self, name, reason):
         self.skipped += 1
         self._print("SKIP %s: %s" % (name, reason))

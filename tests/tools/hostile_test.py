@@ -21,24 +21,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "tensorboard"))
 
+import judge_common  # noqa: E402
 import wire  # noqa: E402
 
 from tensorboard.compat.proto import event_pb2  # noqa: E402
 
 TOOL = None
-PASSED = 0
-FAILED = 0
-
-
-def check(name, ok, detail=""):
-    global PASSED, FAILED
-    if ok:
-        PASSED += 1
-        print("PASS %s" % name)
-    else:
-        FAILED += 1
-        print("FAIL %s%s" % (name, (": " + detail) if detail else ""))
-    sys.stdout.flush()
+REPORT = judge_common.Report(sys.stdout)
+check = REPORT.expect
 
 
 def tinytb(*args, timeout=20):
@@ -143,8 +133,8 @@ def main():
         work = os.path.join(a.out, name)
         os.makedirs(work)
         test(work)
-    print("%d passed, %d failed" % (PASSED, FAILED))
-    return 0 if FAILED == 0 else 1
+    REPORT.summary()
+    return 0 if REPORT.failed == 0 else 1
 
 
 if __name__ == "__main__":
