@@ -17,31 +17,12 @@ deps=${DEPS:-third_party}
 [[ $deps == /* ]] || deps=$root/$deps
 py=${2:-python3}
 rm -rf "$out" && mkdir -p "$out"
-pass=0
-fail=0
-step() {  # name command...
-  local name=$1
-  shift
-  if "$@" >"$out/$name.log" 2>&1; then
-    pass=$((pass + 1)); echo "ok   $name"
-  else
-    fail=$((fail + 1)); echo "FAIL $name"; tail -n 15 "$out/$name.log" | sed 's/^/       /'
-  fi
-}
-counted() {  # command...   (adds the command's own "N passed, M failed")
-  local log line p f
-  log=$("$@" 2>&1)
-  echo "$log"
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' <<<"$log" | tail -n 1)
-  p=$(sed -nE 's/^([0-9]+) passed.*/\1/p' <<<"$line")
-  f=$(sed -nE 's/^[0-9]+ passed, ([0-9]+) failed$/\1/p' <<<"$line")
-  pass=$((pass + ${p:-0}))
-  fail=$((fail + ${f:-1}))
-}
+CHECK_LOGS=$out
+. tests/integration/checks.sh
 
 step assemble python3 tools/make_arduino_library.py --out "$out/dist" --lodepng "$deps/lodepng"
 lib=$out/dist/tinytb
-counted python3 tests/integration/arduino/check_library.py "$lib" "$(ls "$out"/dist/tinytb-*.zip 2>/dev/null | head -n 1)"
+counted check-library python3 tests/integration/arduino/check_library.py "$lib" "$(ls "$out"/dist/tinytb-*.zip 2>/dev/null | head -n 1)"
 # The check must fail on a library that breaks the specification: a category not in the
 # list, and a sketch whose .ino is not named after its folder.
 spec_canary() {
@@ -111,5 +92,4 @@ print("TensorBoard reads sketch/value and sketch/frame")' "$out/logs"
 }
 step host-sketch-links-and-logs smoke
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+checks_done

@@ -10,13 +10,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../../.."
 out=${1:-build}/clocks
 rm -rf "$out" && mkdir -p "$out"
-pass=0
-fail=0
-step() {  # name command...
-  local name=$1
-  shift
-  if "$@"; then pass=$((pass + 1)); echo "ok   $name"; else fail=$((fail + 1)); echo "FAIL $name"; fi
-}
+CHECK_LOGS=$out
+. tests/integration/checks.sh
 warn=(-std=c++17 -Wall -Wextra -Wshadow -Wconversion -Werror -fno-exceptions -fno-rtti)
 inc=(-Iinclude -Iports/clocks -Itests/integration/clocks/stubs)
 # Each clock with the macro its platform's compiler defines (they compile to nothing elsewhere).
@@ -30,14 +25,7 @@ step host-build-clocks eval 'host_clock ports/clocks/arduino_clock.cc -DARDUINO 
   host_clock ports/clocks/zephyr_clock.cc -D__ZEPHYR__'
 step host-build g++ "${warn[@]}" -O1 -DCONFIG_RTC "${inc[@]}" tests/integration/clocks/clocks_test.cc "${host_objs[@]}" \
   -o "$out/clocks_test"
-if [ -x "$out/clocks_test" ]; then
-  line=$("$out/clocks_test" | tee "$out/clocks_test.log" | tail -n 1)
-  cat "$out/clocks_test.log"
-  p=$(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1/p' <<<"$line")
-  f=$(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\2/p' <<<"$line")
-  pass=$((pass + ${p:-0}))
-  fail=$((fail + ${f:-1}))
-fi
+if [ -x "$out/clocks_test" ]; then counted clocks_test "$out/clocks_test"; fi
 # Outside its platform a clock is empty, not an error.
 step clocks-empty-elsewhere eval 'g++ "${warn[@]}" "${inc[@]}" -c ports/clocks/arduino_clock.cc -o "$out/none.o" &&
   [ -z "$(nm -C "$out/none.o" | grep -v " [Uw] ")" ]'
@@ -61,8 +49,6 @@ if command -v riscv64-unknown-elf-g++ >/dev/null; then
   step rv32imc-esp-idf-clock built riscv64-unknown-elf-nm "$out/esp_idf_rv32.o" esp_idf_clock "${rv[@]}" -DESP_PLATFORM ports/clocks/esp_idf_clock.cc
   step rv32imc-arduino-esp32-clock built riscv64-unknown-elf-nm "$out/arduino_rv32.o" arduino_clock "${rv[@]}" -DARDUINO -DESP_PLATFORM ports/clocks/arduino_clock.cc
 else
-  echo "FAIL riscv64-unknown-elf-g++ is missing (tools/setup_host.sh installs it)"
-  fail=$((fail + 1))
+  failed_check "riscv64-unknown-elf-g++ is missing (tools/setup_host.sh installs it)"
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+checks_done

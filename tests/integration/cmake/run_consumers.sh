@@ -42,20 +42,8 @@ FATFS=$OUT/fatfs
 mkdir -p "$FATFS" && cp "$DEPS"/fatfs/{ff.c,ff.h,diskio.h,ffunicode.c} "$ROOT/tests/ports/fatfs/ffconf.h" "$FATFS/"
 ARM=(-DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/arm-none-eabi.cmake" -DCMAKE_BUILD_TYPE=MinSizeRel)
 
-passed=0
-failed=0
-check() {  # name command...   (exit status decides; output to $LOGS/<name>.log)
-  local name=$1 log=$LOGS/${1//\//_}.log
-  shift
-  if "$@" >"$log" 2>&1; then
-    passed=$((passed + 1))
-    echo "ok   $name"
-  else
-    failed=$((failed + 1))
-    echo "FAIL $name   ($log)"
-    tail -n 15 "$log" | sed 's/^/    /'
-  fi
-}
+CHECK_LOGS=$LOGS
+. "$ROOT/tests/integration/checks.sh"
 
 configure_build() {  # build-dir source-dir cmake-args...
   local dir=$1 src=$2
@@ -67,7 +55,7 @@ run_and_judge() {  # build-dir
   "$1/consumer" "$1/logs" && "$PY" "$HERE/check_events.py" "$1/logs"
 }
 
-check sources-list-matches-tree python3 "$HERE/check_sources.py" "$ROOT"
+step sources-list-matches-tree python3 "$HERE/check_sources.py" "$ROOT"
 # The same check on a copy of the tree with a source file and a config.h knob added must fail, naming both.
 sources_check_catches_planted() {
   local tree=$OUT/planted out
@@ -78,7 +66,7 @@ sources_check_catches_planted() {
   grep -q "FAIL TINYTB_CORE_SOURCES.*src/base/planted.cc" <<<"$out" &&
     grep -q "FAIL TINYTB_CONFIG_KNOBS.*TINYTB_PLANTED_KNOB" <<<"$out"
 }
-check sources-check-catches-planted sources_check_catches_planted
+step sources-check-catches-planted sources_check_catches_planted
 
 # The archive FetchContent downloads: this working tree as a user's clone would hold it.
 snapshot() {
@@ -87,7 +75,7 @@ snapshot() {
     tar --null -T - --transform 's,^,tinytb/,' -czf "$OUT/tinytb-src.tar.gz") &&
     [ -f "$OUT/tinytb-src.tar.gz" ]
 }
-check snapshot-of-working-tree snapshot
+step snapshot-of-working-tree snapshot
 URL=file://$OUT/tinytb-src.tar.gz
 SHA=$(sha256sum "$OUT/tinytb-src.tar.gz" | cut -d' ' -f1)
 
@@ -99,20 +87,20 @@ for target in host m4; do
   # add_subdirectory
   extra=()
   [ "$target" = host ] && extra=(-DTINYTB_MAX_DIR_LEN=200 -DCONSUMER_FATFS_DIR="$FATFS")
-  check "$target/subdirectory/build" configure_build "$dir/subdirectory" "$HERE/consumer" "${tc[@]}" \
+  step "$target/subdirectory/build" configure_build "$dir/subdirectory" "$HERE/consumer" "${tc[@]}" \
     -DTINYTB_CONSUMER_MODE=subdirectory -DTINYTB_SOURCE_DIR="$ROOT" -DTINYTB_DEPS_DIR="$DEPS" "${extra[@]}"
   if [ "$target" = host ]; then
-    check host/subdirectory/fatfs-port-with-fatfs-target cmake --build "$dir/subdirectory" --target tinytb_fatfs
+    step host/subdirectory/fatfs-port-with-fatfs-target cmake --build "$dir/subdirectory" --target tinytb_fatfs
   fi
 
   # FetchContent
   extra=()
   [ "$target" = host ] && extra=(-DFATFS_DIR="$FATFS")
-  check "$target/fetchcontent/build" configure_build "$dir/fetchcontent" "$HERE/consumer" "${tc[@]}" \
+  step "$target/fetchcontent/build" configure_build "$dir/fetchcontent" "$HERE/consumer" "${tc[@]}" \
     -DTINYTB_CONSUMER_MODE=fetchcontent -DTINYTB_FETCH_URL="$URL" -DTINYTB_FETCH_SHA256="$SHA" "${DEP_DIRS[@]}" \
     "${extra[@]}"
   if [ "$target" = host ]; then
-    check host/fetchcontent/fatfs-port-with-FATFS_DIR cmake --build "$dir/fetchcontent" --target tinytb_fatfs
+    step host/fetchcontent/fatfs-port-with-FATFS_DIR cmake --build "$dir/fetchcontent" --target tinytb_fatfs
   fi
 
   # install, then find_package
@@ -120,30 +108,28 @@ for target in host m4; do
     configure_build "$dir/lib" "$ROOT" "${tc[@]}" "${DEP_DIRS[@]}" -DTINYTB_DEFLATE_BUFFER=2048 &&
       cmake --install "$dir/lib" --prefix "$dir/prefix"
   }
-  check "$target/package/install" install_lib
-  check "$target/package/build" configure_build "$dir/package" "$HERE/consumer" "${tc[@]}" \
+  step "$target/package/install" install_lib
+  step "$target/package/build" configure_build "$dir/package" "$HERE/consumer" "${tc[@]}" \
     -DTINYTB_CONSUMER_MODE=package -DCMAKE_PREFIX_PATH="$dir/prefix"
 
   for mode in subdirectory fetchcontent package; do
     if [ "$target" = host ]; then
-      check "host/$mode/runs-and-tensorboard-reads-it" run_and_judge "$dir/$mode"
+      step "host/$mode/runs-and-tensorboard-reads-it" run_and_judge "$dir/$mode"
     else
-      check "m4/$mode/links-no-heap" bash "$ROOT/tests/target/check_no_heap.sh" "$dir/$mode/consumer_bare_metal.elf"
+      step "m4/$mode/links-no-heap" bash "$ROOT/tests/target/check_no_heap.sh" "$dir/$mode/consumer_bare_metal.elf"
     fi
   done
 done
 
 # RISC-V RV32IMC (cmake/riscv32-unknown-elf.cmake, picolibc): the add_subdirectory way only.
 if command -v riscv64-unknown-elf-gcc >/dev/null; then
-  check rv32/subdirectory/build configure_build "$OUT/rv32/subdirectory" "$HERE/consumer" \
+  step rv32/subdirectory/build configure_build "$OUT/rv32/subdirectory" "$HERE/consumer" \
     -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/riscv32-unknown-elf.cmake" -DCMAKE_BUILD_TYPE=MinSizeRel \
     -DTINYTB_CONSUMER_MODE=subdirectory -DTINYTB_SOURCE_DIR="$ROOT" -DTINYTB_DEPS_DIR="$DEPS"
-  check rv32/subdirectory/links-no-heap env NM=riscv64-unknown-elf-nm SIZE=riscv64-unknown-elf-size \
+  step rv32/subdirectory/links-no-heap env NM=riscv64-unknown-elf-nm SIZE=riscv64-unknown-elf-size \
     bash "$ROOT/tests/target/check_no_heap.sh" "$OUT/rv32/subdirectory/consumer_bare_metal.elf"
 else
-  failed=$((failed + 1))
-  echo "FAIL rv32: riscv64-unknown-elf-gcc is not installed (tools/setup_host.sh installs it)"
+  failed_check "rv32: riscv64-unknown-elf-gcc is not installed (tools/setup_host.sh installs it)"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_done

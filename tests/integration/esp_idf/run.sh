@@ -25,28 +25,8 @@ deps=${DEPS:-third_party}
 [[ $deps == /* ]] || deps=$root/$deps
 compote=$(cd "$(dirname "$py")" && pwd)/compote
 rm -rf "$out" && mkdir -p "$out"
-pass=0
-fail=0
-step() {  # name command...
-  local name=$1
-  shift
-  if "$@" >"$out/$name.log" 2>&1; then
-    pass=$((pass + 1)); echo "ok   $name"
-  else
-    fail=$((fail + 1)); echo "FAIL $name"; tail -n 15 "$out/$name.log" | sed 's/^/       /'
-  fi
-}
-counted() {  # name command...   (adds the command's own "N passed, M failed")
-  local name=$1 line p f
-  shift
-  "$@" >"$out/$name.log" 2>&1
-  cat "$out/$name.log"
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/$name.log" | tail -n 1)
-  p=$(sed -nE 's/^([0-9]+) passed.*/\1/p' <<<"$line")
-  f=$(sed -nE 's/^[0-9]+ passed, ([0-9]+) failed$/\1/p' <<<"$line")
-  pass=$((pass + ${p:-0}))
-  fail=$((fail + ${f:-1}))
-}
+CHECK_LOGS=$out
+. tests/integration/checks.sh
 
 # 1. lint
 step compote-lint "$compote" manifest lint idf_component.yml examples/esp32_cam/main/idf_component.yml
@@ -120,5 +100,4 @@ rv_build() {
 }
 step stub-idf-rv32imc-build rv_build
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+checks_done

@@ -21,17 +21,8 @@ rm -rf "$out" && mkdir -p "$out"
 # PlatformIO's state stays in the build tree; no update check, no telemetry.
 export PLATFORMIO_CORE_DIR=$out/core PLATFORMIO_SETTING_ENABLE_TELEMETRY=No \
   PLATFORMIO_SETTING_CHECK_PLATFORMIO_INTERVAL=3650 PLATFORMIO_DISABLE_PROGRESSBAR=true
-pass=0
-fail=0
-step() {  # name command...
-  local name=$1
-  shift
-  if "$@" >"$out/$name.log" 2>&1; then
-    pass=$((pass + 1)); echo "ok   $name"
-  else
-    fail=$((fail + 1)); echo "FAIL $name"; tail -n 15 "$out/$name.log" | sed 's/^/       /'
-  fi
-}
+CHECK_LOGS=$out
+. tests/integration/checks.sh
 
 stage=$out/stage
 mkdir -p "$stage" && tar -C "$root" --exclude='./build' --exclude='./build-*' --exclude=./.git --exclude=./logs -cf - . |
@@ -49,14 +40,8 @@ pack_refuses_bad() {
 }
 step pio-pkg-pack-refuses-bad-manifest pack_refuses_bad
 
-log=$("$py" tests/integration/platformio/check_package.py --root "$stage" --tarball "${tarball:-/missing}" \
-  --unpacked "$out/unpacked" --list "$out/sources.txt" --flags "$out/flags.txt" 2>&1)
-echo "$log"
-line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' <<<"$log" | tail -n 1)
-p=$(sed -nE 's/^([0-9]+) passed.*/\1/p' <<<"$line")
-f=$(sed -nE 's/^[0-9]+ passed, ([0-9]+) failed$/\1/p' <<<"$line")
-pass=$((pass + ${p:-0}))
-fail=$((fail + ${f:-1}))
+counted check-package "$py" tests/integration/platformio/check_package.py --root "$stage" \
+  --tarball "${tarball:-/missing}" --unpacked "$out/unpacked" --list "$out/sources.txt" --flags "$out/flags.txt"
 
 compile_selected() {  # name c++-compiler flags...
   local name=$1 cxx=$2 cc flags=() cflags=() flag failed=0
@@ -82,5 +67,4 @@ step compile-cortex-m4 compile_selected m4 arm-none-eabi-g++ -mcpu=cortex-m4 -mt
 step compile-rv32imc compile_selected rv32 riscv64-unknown-elf-g++ --specs=picolibc.specs -march=rv32imc -mabi=ilp32 -Os \
   -Wall -Werror -fno-exceptions -fno-rtti
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+checks_done

@@ -22,29 +22,9 @@ rm -rf "$OUT" && mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
 HERE=$ROOT/tests/integration/zephyr
 if command -v ninja >/dev/null; then GEN=(-G Ninja); else GEN=(-G "Unix Makefiles"); fi
 
-passed=0
-failed=0
-"$PY" "$HERE/check_kconfig.py" "$ROOT" | tee "$OUT/kconfig.log"
-line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$OUT/kconfig.log" | tail -n 1)
-if [ -n "$line" ]; then
-  passed=${line%% passed*}
-  failed=$(sed -E 's/.* ([0-9]+) failed/\1/' <<<"$line")
-else
-  failed=1
-fi
-
-check() {  # name command...
-  local name=$1 log=$OUT/$1.log
-  shift
-  if "$@" >"$log" 2>&1; then
-    passed=$((passed + 1))
-    echo "ok   $name"
-  else
-    failed=$((failed + 1))
-    echo "FAIL $name   ($log)"
-    tail -n 15 "$log" | sed 's/^/    /'
-  fi
-}
+CHECK_LOGS=$OUT
+. "$ROOT/tests/integration/checks.sh"
+counted kconfig "$PY" "$HERE/check_kconfig.py" "$ROOT"
 
 # The same check on a copy whose config.h changed a default and gained a knob must fail, naming both.
 kconfig_check_catches_planted() {
@@ -57,7 +37,7 @@ kconfig_check_catches_planted() {
   grep -q "FAIL TINYTB_PLANTED_KNOB is an int symbol" <<<"$out" &&
     grep -q "FAIL generic SoC: TINYTB_MAX_RANK default" <<<"$out"
 }
-check kconfig-check-catches-planted kconfig_check_catches_planted
+step kconfig-check-catches-planted kconfig_check_catches_planted
 
 fake_build() {
   "$PY" "$HERE/check_kconfig.py" --write-config "$OUT/.config" "$ROOT" &&
@@ -65,9 +45,8 @@ fake_build() {
       -DNANOPB_DIR="$DEPS/nanopb" -DLODEPNG_DIR="$DEPS/lodepng" &&
     cmake --build "$OUT/build" -j "${JOBS:-2}"
 }
-check zephyr-cmakelists-builds-under-stand-in fake_build
-check zephyr-library-app-runs-and-tensorboard-reads-it \
+step zephyr-cmakelists-builds-under-stand-in fake_build
+step zephyr-library-app-runs-and-tensorboard-reads-it \
   bash -c '"$1/build/app" "$1/logs" && "$2" "$3/tests/integration/cmake/check_events.py" "$1/logs"' _ "$OUT" "$PY" "$ROOT"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_done
