@@ -21,6 +21,9 @@ from PIL import Image
 from tensorboard.backend.event_processing import event_file_loader
 from tensorboard.util import tensor_util
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tensorboard"))
+import judge_common  # noqa: E402
+
 WIDTH, HEIGHT = 24, 16
 
 
@@ -30,16 +33,10 @@ def expected_pixels():
 
 
 def main(logdir):
-    passed = failed = 0
+    report = judge_common.Report(sys.stdout)
 
     def check(name, problem):
-        nonlocal passed, failed
-        if problem:
-            failed += 1
-            print("FAIL %s: %s" % (name, problem))
-        else:
-            passed += 1
-            print("ok   %s" % name)
+        report.check(name, [problem] if problem else [])
 
     files = glob.glob(os.path.join(logdir, "cmake", "events.out.tfevents.*"))
     check("one event file", None if len(files) == 1 else "found %r" % files)
@@ -86,8 +83,8 @@ def main(logdir):
 
     unexpected = sorted(set(values) - {"train/loss", "notes", "camera/compressed", "camera/lodepng"})
     check("no other tags", None if not unexpected else "also %r" % unexpected)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    report.summary()
+    return 1 if report.failed else 0
 
 
 if __name__ == "__main__":

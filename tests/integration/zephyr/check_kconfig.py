@@ -24,6 +24,8 @@ import sys
 import kconfiglib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tensorboard"))
+import judge_common  # noqa: E402
 
 # The targets: Kconfig stub symbols to set -> the compiler that stands for them.
 TARGETS = [
@@ -51,16 +53,10 @@ def load(root):
 
 
 def main(root):
-    passed = failed = 0
+    report = judge_common.Report(sys.stdout)
 
     def check(name, problem):
-        nonlocal passed, failed
-        if problem:
-            failed += 1
-            print("FAIL %s: %s" % (name, problem))
-        else:
-            passed += 1
-            print("ok   %s" % name)
+        report.check(name, [problem] if problem else [])
 
     config = open(os.path.join(root, "include", "tinytb", "config.h")).read()
     knobs = [k for k in re.findall(r"^#ifndef (TINYTB_\w+)", config, re.M) if k != "TINYTB_CONFIG_H_"]
@@ -118,8 +114,8 @@ def main(root):
                 problem = "default %s outside its range %d..%d" % (got, lo, hi)
             check("%s: %s default = config.h's (%s)" % (label, knob, got), problem)
 
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    report.summary()
+    return 1 if report.failed else 0
 
 
 def write_config(root, path):
