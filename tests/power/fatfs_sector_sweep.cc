@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -71,6 +72,7 @@ struct Counts {
   size_t excused_fsck = 0;     //   fsck.fat found more than lost clusters
   size_t excused_lost = 0;     //   a value a completed sync had confirmed was gone
   std::vector<std::string> excused_examples;
+  std::map<std::string, size_t> damaged_by_reason;  // the damaged excused cases, by model and sector kind
 };
 
 struct Group {
@@ -322,7 +324,10 @@ void record(Group* g, Run* run, const std::string& name, const std::vector<std::
   if (!excused.empty()) {
     ++g->excused;
     ++run->counts.excused;
-    if (!errors.empty()) ++run->counts.excused_damaged;
+    if (!errors.empty()) {
+      ++run->counts.excused_damaged;
+      ++run->counts.damaged_by_reason[excused];
+    }
     bool fsck = false, lost = false;
     for (const auto& e : errors) {
       fsck = fsck || e.find("fsck.fat") != std::string::npos;
@@ -458,6 +463,7 @@ int main(int argc, char** argv) {
          "reports, %zu a loss of confirmed values)\n",
          n.cuts, n.injected, n.fsck_runs, n.fsck_clean, n.fsck_lost_only, n.exported, n.excused, n.excused_damaged,
          n.excused_fsck, n.excused_lost);
+  for (const auto& r : n.damaged_by_reason) printf("  damage left by a %s: %zu cases\n", r.first.c_str(), r.second);
   for (const auto& e : n.excused_examples) printf("     excused: %s\n", e.c_str());
   printf("%zu passed, %zu failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
