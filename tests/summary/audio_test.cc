@@ -18,13 +18,7 @@
 
 namespace {
 
-// The tensor form (docs/format.md), which these tests read byte by byte; the classic form
-// has its own tests.
-tinytb::WriterOptions tensor_form() {
-  tinytb::WriterOptions options;
-  options.form = tinytb::SummaryForm::kTensor;
-  return options;
-}
+using tinytb_test::tensor_form;
 
 using tinytb::AudioClip;
 using tinytb::Status;

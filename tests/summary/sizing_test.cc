@@ -13,12 +13,7 @@
 
 namespace {
 
-// The tensor form (docs/format.md); the bounds cover the classic form too.
-tinytb::WriterOptions tensor_form() {
-  tinytb::WriterOptions options;
-  options.form = tinytb::SummaryForm::kTensor;
-  return options;
-}
+using tinytb_test::tensor_form;
 
 constexpr tinytb::SummaryForm kForms[] = {tinytb::SummaryForm::kTensor, tinytb::SummaryForm::kClassic};
 

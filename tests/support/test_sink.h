@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "tinytb/writer/event_writer.h"
 #include "tinytb/writer/sink.h"
 
 namespace tinytb_test {
@@ -92,6 +93,14 @@ class TestSink : public tinytb::Sink {
  private:
   File* current_ = nullptr;
 };
+
+// Options for the tensor form (docs/format.md), which the tests that read a record byte by
+// byte ask for; the classic form, the default, has its own tests.
+inline tinytb::WriterOptions tensor_form() {
+  tinytb::WriterOptions options;
+  options.form = tinytb::SummaryForm::kTensor;
+  return options;
+}
 
 }  // namespace tinytb_test
 
