@@ -52,12 +52,14 @@ uint32_t crc32_update(uint32_t crc, const uint8_t* p, size_t n) {
         kCrc32.t[1][(hi >> 16) & 0xFFu] ^ kCrc32.t[0][hi >> 24];
   }
 #endif
+#if TINYTB_CRC32_SLICES >= 4
   for (; n >= 4; n -= 4, p += 4) {
     c ^= static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) | (static_cast<uint32_t>(p[2]) << 16) |
          (static_cast<uint32_t>(p[3]) << 24);
     c = kCrc32.t[3][c & 0xFFu] ^ kCrc32.t[2][(c >> 8) & 0xFFu] ^ kCrc32.t[1][(c >> 16) & 0xFFu] ^
         kCrc32.t[0][c >> 24];
   }
+#endif
   for (; n > 0; --n, ++p) c = kCrc32.t[0][(c ^ *p) & 0xFFu] ^ (c >> 8);
   return c ^ 0xFFFFFFFFu;
 }

@@ -13,6 +13,19 @@
 #else
 #define TINYTB_PER_BYTE inline
 #endif
+// The Armv7E-M / Armv8-M DSP instructions (Cortex-M4, M7, M33, M55...): byte-wise
+// subtract, halving add and sum of absolute differences, four bytes a step, through
+// arm_acle.h. TINYTB_DEFLATE_SIMD32=0 keeps the portable code on such a core.
+#if !defined(TINYTB_DEFLATE_SIMD32)
+#if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32
+#define TINYTB_DEFLATE_SIMD32 1
+#else
+#define TINYTB_DEFLATE_SIMD32 0
+#endif
+#endif
+#if TINYTB_DEFLATE_SIMD32
+#include <arm_acle.h>
+#endif
 // No aliasing between a chunk's inputs and its output: what lets -O2 vectorize the chunks.
 #if defined(__GNUC__) || defined(_MSC_VER)
 #define TINYTB_RESTRICT __restrict
@@ -24,6 +37,7 @@ namespace tinytb {
 namespace detail {
 namespace {
 
+constexpr bool kHaveSimd32 = TINYTB_DEFLATE_SIMD32 != 0;
 constexpr size_t kMinMatch = 3;
 constexpr size_t kMaxMatch = 258;
 static_assert(kDeflateBuffer >= 64 && kDeflateBuffer <= 32768, "counts and Huffman weights are 16-bit");
@@ -372,21 +386,12 @@ void parse(DeflateState* s, size_t limit) {
   s->run = p - lit_start;
 }
 
-struct ClSymbols {
-  uint8_t sym[286 + 30];
-  uint8_t extra[286 + 30];
-  size_t count;
-};
-
 // The code lengths of both alphabets as code-length symbols (RFC 1951 3.2.7): 16 repeats
-// the previous length 3-6 times, 17 and 18 give 3-10 and 11-138 zeros; counted in freq.
-void run_length(const uint8_t* lens, size_t n, ClSymbols* cl, uint16_t* freq) {
-  cl->count = 0;
-  auto add = [&](uint8_t sym, size_t extra) {
-    cl->sym[cl->count] = sym;
-    cl->extra[cl->count++] = static_cast<uint8_t>(extra);
-    ++freq[sym];
-  };
+// the previous length 3-6 times, 17 and 18 give 3-10 and 11-138 zeros.
+// Each symbol goes to add(sym, extra): run once to count them, once to write them (not
+// stored in between: 632 bytes of stack saved on the deepest call).
+template <typename Add>
+void run_length(const uint8_t* lens, size_t n, Add&& add) {
   size_t i = 0;
   while (i < n) {
     const uint8_t v = lens[i];
@@ -417,6 +422,19 @@ void run_length(const uint8_t* lens, size_t n, ClSymbols* cl, uint16_t* freq) {
   }
 }
 
+// Streamed output: the window's whole bytes to the drain; the bits still pending stay.
+void drain_window(DeflateState* s) {
+  BitWriter& w = s->w;
+  if (w.size > 0 && !w.overflow) {
+    if (!s->drain.write(s->drain.context, w.out, w.size)) {
+      s->drain_failed = true;
+      w.overflow = true;  // stops the stream like a full buffer does
+    }
+    s->drained += w.size;
+  }
+  w.size = 0;
+}
+
 void emit_block(DeflateState* s, bool final) {
   const size_t start = s->block_start, stop = s->pos;
   const size_t bytes = stop - start;
@@ -435,13 +453,15 @@ void emit_block(DeflateState* s, bool final) {
   size_t hlit = 286, hdist = 30;
   while (hlit > 257 && s->lit_len[hlit - 1] == 0) --hlit;
   while (hdist > 1 && s->dist_len[hdist - 1] == 0) --hdist;
-  // One sequence of code lengths for both alphabets, run-length coded.
-  uint8_t lens[286 + 30];
+  // One sequence of code lengths for both alphabets, run-length coded. It lives in the
+  // Huffman scratch past the 19 keys the code-length code's construction uses (the
+  // literal counts parse() kept there were merged above).
+  uint8_t* const lens = reinterpret_cast<uint8_t*>(s->key + 32);
+  static_assert(sizeof(DeflateState::key) >= 32 * sizeof(uint32_t) + 286 + 30, "lens fit the scratch");
   memcpy(lens, s->lit_len, hlit);
   memcpy(lens + hlit, s->dist_len, hdist);
-  ClSymbols cl;
   uint16_t cl_freq[19] = {};
-  run_length(lens, hlit + hdist, &cl, cl_freq);
+  run_length(lens, hlit + hdist, [&](unsigned sym, size_t) { ++cl_freq[sym]; });
   uint8_t cl_len[19];
   uint16_t cl_code[19];
   build_lengths(s, cl_freq, 19, 7, cl_len);
@@ -451,9 +471,8 @@ void emit_block(DeflateState* s, bool final) {
 
   // Cost in bits of the dynamic block, against a stored one.
   uint64_t cost = 3 + 14 + 3 * hclen;
-  for (size_t i = 0; i < cl.count; ++i) {
-    const uint8_t sym = cl.sym[i];
-    cost += cl_len[sym] + (sym == 16 ? 2u : sym == 17 ? 3u : sym == 18 ? 7u : 0u);
+  for (unsigned sym = 0; sym < 19; ++sym) {
+    cost += static_cast<uint64_t>(cl_freq[sym]) * (cl_len[sym] + (sym == 16 ? 2u : sym == 17 ? 3u : sym == 18 ? 7u : 0u));
   }
   for (size_t i = 0; i < 286; ++i) cost += static_cast<uint64_t>(s->lit_freq[i]) * s->lit_len[i];
   for (size_t i = 0; i < 29; ++i) cost += static_cast<uint64_t>(s->lit_freq[257 + i]) * kLenExtra[i];
@@ -477,16 +496,19 @@ void emit_block(DeflateState* s, bool final) {
     // and only when complete, so nothing is written past the block's last byte.
     build_codes(s->lit_len, 286, s->lit_code);
     build_codes(s->dist_len, 30, s->dist_code);
-    put_bits_unchecked(&w, (final ? 1u : 0u) | (2u << 1), 3);
-    put_bits_unchecked(&w, static_cast<uint32_t>(hlit - 257), 5);
-    put_bits_unchecked(&w, static_cast<uint32_t>(hdist - 1), 5);
-    put_bits_unchecked(&w, static_cast<uint32_t>(hclen - 4), 4);
-    for (size_t i = 0; i < hclen; ++i) put_bits_unchecked(&w, cl_len[kClOrder[i]], 3);
-    for (size_t i = 0; i < cl.count; ++i) {
-      const uint8_t sym = cl.sym[i];
-      put_bits_unchecked(&w, cl_code[sym], cl_len[sym]);
-      if (sym >= 16) put_bits_unchecked(&w, cl.extra[i], sym == 16 ? 2u : sym == 17 ? 3u : 7u);
-    }
+    // The header through the state's writer (the run-length pass takes it by pointer), the
+    // symbols through the local copy, which no pointer outlives.
+    BitWriter* const hw = &s->w;
+    put_bits_unchecked(hw, (final ? 1u : 0u) | (2u << 1), 3);
+    put_bits_unchecked(hw, static_cast<uint32_t>(hlit - 257), 5);
+    put_bits_unchecked(hw, static_cast<uint32_t>(hdist - 1), 5);
+    put_bits_unchecked(hw, static_cast<uint32_t>(hclen - 4), 4);
+    for (size_t i = 0; i < hclen; ++i) put_bits_unchecked(hw, cl_len[kClOrder[i]], 3);
+    run_length(lens, hlit + hdist, [hw, &cl_code, &cl_len](unsigned sym, size_t extra) {
+      put_bits_unchecked(hw, cl_code[sym], cl_len[sym]);
+      if (sym >= 16) put_bits_unchecked(hw, static_cast<uint32_t>(extra), sym == 16 ? 2u : sym == 17 ? 3u : 7u);
+    });
+    w = s->w;
     const uint8_t* const buf = s->buf;
     const uint16_t* const lit_code = s->lit_code;
     const uint8_t* const lit_len = s->lit_len;
@@ -507,6 +529,7 @@ void emit_block(DeflateState* s, bool final) {
     put_bits_unchecked(&w, lit_code[256], lit_len[256]);
   }
   s->w = w;
+  if (s->drain.write != nullptr) drain_window(s);
   memset(s->lit_freq, 0, sizeof(s->lit_freq));
   memset(s->dist_freq, 0, sizeof(s->dist_freq));
   if (kWideParse) memset(s->key, 0, 256 * sizeof(s->key[0]));
@@ -545,6 +568,41 @@ TINYTB_PER_BYTE Int paeth(Int a, Int b, Int c) {
 }
 TINYTB_PER_BYTE int paeth(int a, int b, int c) { return paeth<int>(a, b, c); }
 
+#if TINYTB_DEFLATE_SIMD32
+// Paeth's predictor for four bytes at once, exactly the scalar one's. |b - c| and |a - c|
+// are saturating differences ORed (one of the two is 0); |a + b - 2c| is their saturating
+// sum where b - c and a - c have the same sign and their absolute difference where not
+// (saturating at 255 changes no comparison below: the other side is at most 255). Each
+// SEL picks per byte by the GE flags of the USUB8 just before it.
+TINYTB_PER_BYTE uint32_t paeth4(uint32_t a, uint32_t b, uint32_t c) {
+  const uint32_t pa = __uqsub8(b, c) | __uqsub8(c, b);
+  const uint32_t pb = __uqsub8(a, c) | __uqsub8(c, a);
+  (void)__usub8(b, c);
+  const uint32_t b_ge = __sel(0xFFFFFFFFu, 0u);  // b >= c
+  (void)__usub8(a, c);
+  const uint32_t a_ge = __sel(0xFFFFFFFFu, 0u);  // a >= c
+  const uint32_t same = ~(b_ge ^ a_ge);
+  const uint32_t pc = (__uqadd8(pa, pb) & same) | ((__uqsub8(pa, pb) | __uqsub8(pb, pa)) & ~same);
+  (void)__usub8(pc, pb);
+  const uint32_t bc = __sel(b, c);  // pb <= pc: b, else c
+  (void)__usub8(pb, pc);
+  const uint32_t least = __sel(pc, pb);  // min(pb, pc)
+  (void)__usub8(least, pa);
+  return __sel(a, bc);  // pa <= pb and pa <= pc: a
+}
+
+TINYTB_PER_BYTE uint32_t load_u32(const uint8_t* p) {
+  uint32_t v;
+  memcpy(&v, p, 4);  // one LDR: the M4 and later load unaligned words
+  return v;
+}
+// The magnitudes of four filtered bytes f (x - pred, byte-wise mod 256) read as signed,
+// summed onto acc: f ^ 0x80 is the signed byte + 128 as an unsigned byte, so USADA8's
+// |(f ^ 0x80) - 0x80| is |signed f| (128 for 0x80, as magnitude()).
+constexpr uint32_t kSignBits = 0x80808080u;
+TINYTB_PER_BYTE uint32_t add_magnitudes(uint32_t acc, uint32_t f) { return __usada8(f ^ kSignBits, kSignBits, acc); }
+#endif
+
 // The arithmetic type of the filter loops: 16-bit lanes where the compiler has vectors
 // (twice as many bytes a vector as with int), the native int elsewhere (no sign
 // extensions on a Cortex-M). Every intermediate fits in 16 bits (|a + b - 2c| <= 510).
@@ -578,9 +636,22 @@ TINYTB_PER_BYTE void filter_chunk(const uint8_t* TINYTB_RESTRICT x, const uint8_
   }
 }
 
-// Bytes [i, i1) of a row (i >= bpp, prev not null) under `type`, whole chunks first.
+// Bytes [i, i1) of a row (i >= bpp, prev not null) under `type`, whole chunks first (on
+// a core with the DSP instructions, four bytes a step instead: USUB8 subtracts byte-wise
+// mod 256, UHADD8 is (a + b) >> 1 byte-wise, paeth4() is Paeth's predictor; same bytes).
 template <int kType>
 uint8_t* filter_span(const uint8_t* r, const uint8_t* prev, size_t i, size_t i1, size_t bpp, uint8_t* dst) {
+#if TINYTB_DEFLATE_SIMD32
+  for (; i + 4 <= i1; i += 4, dst += 4) {
+    uint32_t x, a, b, c;
+    memcpy(&x, r + i, 4);
+    memcpy(&a, r + i - bpp, 4);
+    memcpy(&b, prev + i, 4);
+    memcpy(&c, prev + i - bpp, 4);
+    const uint32_t f = __usub8(x, kType == 1 ? a : kType == 2 ? b : kType == 3 ? __uhadd8(a, b) : paeth4(a, b, c));
+    memcpy(dst, &f, 4);
+  }
+#endif
   for (; i + kChunk <= i1; i += kChunk, dst += kChunk) {
     filter_chunk<kType>(r + i, r + i - bpp, prev + i, prev + i - bpp, dst);
   }
@@ -624,8 +695,13 @@ TINYTB_PER_BYTE void cost_chunk(const uint8_t* TINYTB_RESTRICT x, const uint8_t*
   sums[4] = static_cast<uint32_t>(s4);
 }
 
+
 // Sums of |filtered byte| of one row for the five filter types, in one pass; `prev` is
-// null for the first row (zeros above: Up is None there, and Paeth is Sub).
+// null for the first row (zeros above: Up is None there, and Paeth is Sub). kSimd32: four
+// bytes a step with the DSP instructions (USUB8, UHADD8, USADA8) for None, Sub, Up and
+// Average, Paeth a byte at a time; the sums are exactly the portable loop's (a test
+// compares them on the target: png_filter_costs()).
+template <bool kSimd32>
 void row_costs(const uint8_t* row, const uint8_t* prev, size_t n, size_t bpp, uint32_t* cost) {
   uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0;
   if (prev == nullptr) {
@@ -647,14 +723,28 @@ void row_costs(const uint8_t* row, const uint8_t* prev, size_t n, size_t bpp, ui
       s4 += magnitude(x - b);
     }
     size_t i = bpp;
-    for (; i + kChunk <= n; i += kChunk) {
-      uint32_t sums[5];
-      cost_chunk(row + i, row + i - bpp, prev + i, prev + i - bpp, sums);
-      s0 += sums[0];
-      s1 += sums[1];
-      s2 += sums[2];
-      s3 += sums[3];
-      s4 += sums[4];
+#if TINYTB_DEFLATE_SIMD32
+    if (kSimd32) {
+      for (; i + 4 <= n; i += 4) {
+        const uint32_t x = load_u32(row + i), a = load_u32(row + i - bpp), b = load_u32(prev + i);
+        s0 = add_magnitudes(s0, x);
+        s1 = add_magnitudes(s1, __usub8(x, a));
+        s2 = add_magnitudes(s2, __usub8(x, b));
+        s3 = add_magnitudes(s3, __usub8(x, __uhadd8(a, b)));  // UHADD8: (a + b) >> 1 per byte
+        s4 = add_magnitudes(s4, __usub8(x, paeth4(a, b, load_u32(prev + i - bpp))));
+      }
+    }
+#endif
+    if (!kSimd32) {
+      for (; i + kChunk <= n; i += kChunk) {
+        uint32_t sums[5];
+        cost_chunk(row + i, row + i - bpp, prev + i, prev + i - bpp, sums);
+        s0 += sums[0];
+        s1 += sums[1];
+        s2 += sums[2];
+        s3 += sums[3];
+        s4 += sums[4];
+      }
     }
     for (; i < n; ++i) {
       const int x = row[i], a = row[i - bpp], b = prev[i], c = prev[i - bpp];
@@ -710,13 +800,19 @@ void apply_type(int type, const uint8_t* row, const uint8_t* prev, size_t i0, si
   }
 }
 
-// The filter for a row. kFast: Paeth, or Sub on the first row (nothing above). kDefault:
-// the least sum of absolute (signed) filtered bytes; a tie goes to the lower type, so the
-// first row, where Up and Paeth repeat None and Sub, picks None, Sub or Average.
+// Rows up to this many bytes get kDefault's choice at kFast too: on tiny frames (28x28
+// digits: dark background, sharp strokes) Paeth everywhere cost 2-12% more than lodepng,
+// and the five sums of a row this short cost less than its block's code tables.
+constexpr size_t kFastChoiceRow = 64;
+
+// The filter for a row. kFast: Paeth, or Sub on the first row (nothing above), except on
+// short rows (kFastChoiceRow). kDefault: the least sum of absolute (signed) filtered
+// bytes; a tie goes to the lower type, so the first row, where Up and Paeth repeat None
+// and Sub, picks None, Sub or Average.
 int choose_filter(DeflateLevel level, const uint8_t* row, const uint8_t* prev, size_t n, size_t bpp) {
-  if (level == DeflateLevel::kFast) return prev == nullptr ? 1 : 4;
+  if (level == DeflateLevel::kFast && n > kFastChoiceRow) return prev == nullptr ? 1 : 4;
   uint32_t cost[5];
-  row_costs(row, prev, n, bpp, cost);
+  row_costs<kHaveSimd32>(row, prev, n, bpp, cost);
   int best = 0;
   for (int t = 1; t < 5; ++t) {
     if (cost[t] < cost[best]) best = t;
@@ -725,6 +821,13 @@ int choose_filter(DeflateLevel level, const uint8_t* row, const uint8_t* prev, s
 }
 
 }  // namespace
+
+bool png_filter_costs(const uint8_t* row, const uint8_t* prev, size_t n, size_t bpp, uint32_t* costs,
+                      uint32_t* portable) {
+  row_costs<kHaveSimd32>(row, prev, n, bpp, costs);
+  row_costs<false>(row, prev, n, bpp, portable);
+  return kHaveSimd32;
+}
 
 void png_filter_row(const uint8_t* row, const uint8_t* prev, size_t n, size_t bpp, uint8_t* out) {
   const int type = choose_filter(DeflateLevel::kDefault, row, prev, n, bpp);
@@ -747,6 +850,9 @@ Status png_deflate_begin(DeflateState* s, uint32_t width, uint32_t height, uint8
   memset(s->key, 0, sizeof(s->key));
   s->end = s->pos = s->block_start = s->matches = s->run = 0;
   s->w = BitWriter{};
+  s->drain = ByteWriter{};
+  s->drained = 0;
+  s->drain_failed = false;
   s->w.out = out + kPngHeadBytes;
   s->w.capacity = capacity - kPngFramingBytes;
   s->level = level;
@@ -801,6 +907,44 @@ Status png_deflate_end(DeflateState* s, size_t* size) {
   const uint32_t crc = png_head(out, s->width, s->height, s->channels, s->w.size);
   png_tail(out + kPngHeadBytes + s->w.size, s->adler, crc32_update(crc, out + kPngHeadBytes, s->w.size));
   *size = kPngHeadBytes + s->w.size + kPngTailBytes;
+  return Status::kOk;
+}
+
+Status png_deflate_begin_stream(DeflateState* s, uint32_t width, uint32_t height, uint8_t channels,
+                                DeflateLevel level, uint8_t* window, size_t window_bytes, ByteWriter drain) {
+  if (drain.write == nullptr) return Status::kInvalidArgument;
+  if (window != nullptr && window_bytes < kDeflateStreamWindow) return Status::kTooLarge;
+  // The buffered form's checks and reset, on a window framed as if it were a whole PNG;
+  // then the output is pointed at the window itself, which every block drains.
+  const Status st = png_deflate_begin(s, width, height, channels, level, window, window_bytes + kPngFramingBytes);
+  if (st != Status::kOk) return st;
+  s->w.out = window;
+  s->w.capacity = window_bytes;
+  s->drain = drain;
+  return Status::kOk;
+}
+
+Status png_deflate_end_stream(DeflateState* s, size_t* stream_bytes, uint32_t* adler) {
+  if (s == nullptr || stream_bytes == nullptr || adler == nullptr) return Status::kInvalidArgument;
+  if (s->drain_failed) {  // the rows stopped early at a failed drain: that is the reason to give
+    s->png = nullptr;
+    s->drain = ByteWriter{};
+    return Status::kIoError;
+  }
+  if (s->png == nullptr || s->rows != s->height || s->drain.write == nullptr) return Status::kInvalidArgument;
+  s->png = nullptr;
+  if (!s->w.overflow) {
+    parse(s, s->end);
+    emit_block(s, true);  // drains what the block wrote
+    align_bits(&s->w);
+    drain_window(s);
+  }
+  const bool failed = s->drain_failed;
+  s->drain = ByteWriter{};
+  if (failed) return Status::kIoError;
+  if (s->w.overflow) return Status::kTooLarge;
+  *stream_bytes = s->drained;
+  *adler = s->adler;
   return Status::kOk;
 }
 

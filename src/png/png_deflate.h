@@ -1,5 +1,5 @@
 // tinytb (internal): tinytb's own deflate and the PNG writer around it: compressed PNGs
-// in a fixed ~8 KiB state plus ~1.5 KiB of stack, whatever the frame's size
+// in a fixed ~8 KiB state plus ~0.6 KiB of stack, whatever the frame's size
 // (docs/png.md: the measurements that chose this design, what memory goes where, how
 // the length is known before the bytes).
 //
@@ -9,7 +9,9 @@
 // coded with dynamic Huffman codes built from that block's counts (15 bits at most);
 // a block that would not shrink is stored instead. Output goes into one bounded buffer;
 // running out of it is kTooLarge. No general LZ77 window: on camera frames it cost
-// more bytes than it saved (docs/png.md has the figures).
+// more bytes than it saved (docs/png.md has the figures). On cores with the Arm DSP
+// instructions (__ARM_FEATURE_SIMD32) the filters and the filter choice's sums take four
+// bytes a step; the output is the same byte for byte.
 #ifndef TINYTB_SRC_PNG_DEFLATE_H_
 #define TINYTB_SRC_PNG_DEFLATE_H_
 
@@ -29,7 +31,8 @@ constexpr size_t kDeflateBuffer = TINYTB_DEFLATE_BUFFER;
 constexpr size_t kDeflateMaxMatches = TINYTB_DEFLATE_MAX_RUNS;
 
 enum class DeflateLevel : uint8_t {
-  kFast,     // Paeth filter on every row (Sub on the first), no per-row choice
+  kFast,     // Paeth filter on every row (Sub on the first), no per-row choice, except on
+             // rows of at most 64 bytes (tiny frames), which get kDefault's choice
   kDefault,  // each row: the filter with the least sum of absolute differences, of all five
 };
 
@@ -70,6 +73,11 @@ struct DeflateState {
   uint32_t width = 0, height = 0, rows = 0;  // rows: filtered so far
   uint8_t channels = 0;
   uint32_t adler = 1;  // Adler-32 of the filtered bytes so far
+  // Streamed output (png_deflate_begin_stream): after every block the window's whole
+  // bytes go to `drain` and the window starts again; `drained` counts them.
+  ByteWriter drain;
+  size_t drained = 0;
+  bool drain_failed = false;
 
   // Constructs in bytes the caller owns (the encoder's arena). A member placement form
   // rather than <new>'s, which toolchains without a C++ library (Debian's RISC-V GCC) lack.
@@ -93,6 +101,14 @@ constexpr size_t png_deflate_max_bytes(size_t width, size_t height, size_t chann
 // For encoders that filter a whole image before deflating it (lodepng's).
 void png_filter_row(const uint8_t* row, const uint8_t* prev, size_t n, size_t bpp, uint8_t* out);
 
+// The five filters' sums of magnitudes for one row (what kDefault chooses by), twice:
+// into costs[5] as the encoder computes them on this target, into portable[5] with the
+// plain C++ loop. Returns whether the target's path is a different one (the Cortex-M DSP
+// instructions: __ARM_FEATURE_SIMD32); either way the two must be equal (a test checks it
+// on the M4 under QEMU).
+bool png_filter_costs(const uint8_t* row, const uint8_t* prev, size_t n, size_t bpp, uint32_t* costs,
+                      uint32_t* portable);
+
 // Row by row, for frames that are converted (or produced) a row at a time: begin(), then
 // row() `height` times, then end(). Each row is width * channels bytes; `prev` is the
 // row before it as it was given (null for the first row) and must still hold those
@@ -105,6 +121,22 @@ Status png_deflate_begin(DeflateState* state, uint32_t width, uint32_t height, u
                          uint8_t* out, size_t capacity);
 Status png_deflate_row(DeflateState* state, const uint8_t* row, const uint8_t* prev);
 Status png_deflate_end(DeflateState* state, size_t* size);
+
+// The window a streamed deflate needs: one block's output at most (a block holds fewer
+// than kDeflateBuffer filtered bytes and is never larger than stored: 5 header bytes, up
+// to 8 of bits pending and padding) and slack.
+constexpr size_t kDeflateStreamWindow = kDeflateBuffer + 32;
+
+// The same deflate with its output streamed: the deflate stream alone (no PNG framing,
+// no zlib header or Adler-32: the caller frames it) goes to `drain` in pieces of at most
+// one block, written into window[0, window_bytes) first (window_bytes >=
+// kDeflateStreamWindow). Rows as png_deflate_row(). end_stream() gives the stream's
+// length and the Adler-32 of the filtered bytes; the bytes equal png_deflate_encode()'s
+// stream for the same rows. Errors: kInvalidArgument, kTooLarge (a window too small),
+// kIoError (drain returned false: nothing more is written).
+Status png_deflate_begin_stream(DeflateState* state, uint32_t width, uint32_t height, uint8_t channels,
+                                DeflateLevel level, uint8_t* window, size_t window_bytes, ByteWriter drain);
+Status png_deflate_end_stream(DeflateState* state, size_t* stream_bytes, uint32_t* adler);
 
 // Encode 8-bit gray (1), RGB (3) or RGBA (4) pixels, rows `stride` bytes apart, into `out`
 // (capacity bytes) as a complete PNG; *size gets its length. The frame is read in place

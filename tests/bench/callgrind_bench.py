@@ -4,7 +4,7 @@
     tests/bench/callgrind_bench.py --bench BUILD/bench/png_bench --data examples/data \
         --json BUILD/bench/callgrind.json
 
-For every frame png_bench knows and each encoder (lodepng default, tinytb, tinytb fast),
+For every frame listed below and each encoder (lodepng default, libpng level 6, tinytb, tinytb fast),
 runs `png_bench --only ENCODER --frame FRAME` under `valgrind --tool=callgrind
 --instr-atstart=no`: png_bench switches instrumentation on around the one encode
 (CALLGRIND_START/STOP_INSTRUMENTATION), so the count is that encode's instructions and
@@ -22,10 +22,11 @@ import subprocess
 import sys
 import tempfile
 
-ENCODERS = ["lodepng default", "tinytb", "tinytb fast"]
+ENCODERS = ["lodepng default", "libpng level 6", "tinytb", "tinytb fast"]
 FRAMES = [
     "person 96x96 gray", "kodim01 96x96 gray", "kodim23 160x120 RGB", "kodim23 320x240 RGB",
-    "kodim23 640x480 RGB", "synthetic 96x96 gray", "synthetic 160x120 RGB", "synthetic 640x480 RGB",
+    "kodim23 640x480 RGB", "mnist digit 1 28x28 gray", "kodim05 160x120 gray", "synthetic 96x96 gray",
+    "synthetic 160x120 RGB", "synthetic 640x480 RGB",
 ]
 
 

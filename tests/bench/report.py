@@ -24,7 +24,7 @@ import sys
 PARTS = ["host", "callgrind", "qemu", "e2e"]
 PART_NAMES = {"host": "host (size, time, memory)", "callgrind": "callgrind (host instructions)",
               "qemu": "Cortex-M4 under QEMU (instructions)", "e2e": "end to end vs tensorboardX"}
-ENCODER_ORDER = ["lodepng default", "tinytb", "tinytb fast"]
+ENCODER_ORDER = ["lodepng default", "libpng level 6", "tinytb", "tinytb fast"]
 
 
 def load_fragments(bench_dir):
@@ -93,15 +93,18 @@ def fmt_memory(r):
 
 
 def encoder_table(rows, have):
-    out = ["| encoder | frame | bytes | size vs lodepng | host time vs lodepng | working memory "
-           "| host instructions (callgrind) | vs lodepng | Cortex-M4 instructions (QEMU) | vs lodepng |",
-           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    out = ["| encoder | frame | bytes | size vs lodepng | size vs libpng 6 | host time vs lodepng | working memory "
+           "| host instructions (callgrind) | vs lodepng | Cortex-M4 instructions (QEMU) | per byte of frame "
+           "| vs lodepng |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
+        per_byte = r.get("m4_instr_per_byte")
         cells = [r["encoder"], r["frame"],
-                 fmt_int(r.get("bytes")), fmt_ratio(r.get("size_ratio")),
+                 fmt_int(r.get("bytes")), fmt_ratio(r.get("size_ratio")), fmt_ratio(r.get("size_ratio_libpng")),
                  fmt_ratio(r.get("time_ratio")), fmt_memory(r),
                  fmt_int(r.get("host_instructions")), fmt_ratio(r.get("host_instr_ratio")),
-                 fmt_int(r.get("m4_instructions")), fmt_ratio(r.get("m4_instr_ratio"))]
+                 fmt_int(r.get("m4_instructions")), "" if per_byte is None else "%.1f" % per_byte,
+                 fmt_ratio(r.get("m4_instr_ratio"))]
         out.append("| " + " | ".join(cells) + " |")
     missing = [PART_NAMES[p] for p in ("host", "callgrind", "qemu") if p not in have]
     if missing:

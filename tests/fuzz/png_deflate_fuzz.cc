@@ -160,6 +160,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                         f.pixels.data() + static_cast<size_t>(y) * f.stride, static_cast<size_t>(f.w) * f.ch) == 0,
             "the pixels, exactly");
   }
+  // kDefault's five filter sums as this build computes them (the DSP path in the _dsp
+  // build) equal the portable loop's, on every row.
+  for (unsigned y = 0; y < f.h; ++y) {
+    uint32_t costs[5], portable[5];
+    const uint8_t* row = f.pixels.data() + static_cast<size_t>(y) * f.stride;
+    (void)tinytb::detail::png_filter_costs(row, y == 0 ? nullptr : row - f.stride, static_cast<size_t>(f.w) * f.ch,
+                                           f.ch, costs, portable);
+    require(std::memcmp(costs, portable, sizeof(costs)) == 0, "the filter sums equal the portable ones");
+  }
   std::vector<uint8_t> other;
   require(encode(f, level, !rows, bound, static_cast<uint8_t>(~junk), &other) == Status::kOk && other == png,
           "the row API and the whole-frame call agree");

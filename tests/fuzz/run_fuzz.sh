@@ -9,6 +9,7 @@
 # sanitizer report, an input slower than 10 s or a single allocation above 512 MB fails the
 # run and leaves the input in BUILD/fuzz/crash-* (replay: BUILD/fuzz/scan_fuzz FILE).
 set -euo pipefail
+source "$(dirname "$0")/fuzz_common.sh"
 
 BUILD=${1:?usage: run_fuzz.sh BUILD SECONDS}
 SECONDS_TO_RUN=${2:?usage: run_fuzz.sh BUILD SECONDS}
@@ -26,11 +27,6 @@ python3 tests/fuzz/make_seeds.py "$WORK/seeds" "${files[@]}"
 # The seeds alone first: every one must pass the invariants.
 "$FUZZER" -runs=0 "$WORK/seeds" 2>&1 | tail -n 2
 
-"$FUZZER" -max_total_time="$SECONDS_TO_RUN" -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10 -max_len=8192 \
-  -print_final_stats=1 -artifact_prefix="$WORK/" "$WORK/corpus" "$WORK/seeds" 2>"$WORK/fuzz.log" || {
-  tail -n 40 "$WORK/fuzz.log"
-  echo "FAIL: the fuzzer found a problem (input saved under $WORK/)"
-  exit 1
-}
-grep -E '^stat::(number_of_executed_units|peak_rss_mb)|cov:' "$WORK/fuzz.log" | tail -n 3
-echo "fuzzed for $SECONDS_TO_RUN s: no crash, no leak, no hang, no allocation above 512 MB"
+fuzz_for "$WORK/fuzz.log" "the fuzzer found a problem (input saved under $WORK/)" \
+  "fuzzed for $SECONDS_TO_RUN s: no crash, no leak, no hang, no allocation above 512 MB" \
+  -malloc_limit_mb=512 -max_len=8192 -artifact_prefix="$WORK/" "$WORK/corpus" "$WORK/seeds"

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # tinytb: fuzz tinytb's own PNG deflate for a bounded time (docs/png.md, "Tests").
 #
-#   tests/fuzz/run_png_fuzz.sh BUILD SECONDS
+#   tests/fuzz/run_png_fuzz.sh BUILD SECONDS [FUZZER]
+#
+# FUZZER is png_deflate_fuzz (default) or png_deflate_fuzz_dsp (the Cortex-M DSP code paths
+# with the intrinsics modelled on the host); each keeps its own corpus.
 #
 # The inputs in tests/fuzz/png_regressions (each one found a bug once) run first and must
 # all pass. The corpus the fuzzer grows is kept in BUILD/fuzz/png_corpus, so later runs
@@ -9,13 +12,16 @@
 # an input slower than 10 s fails the run and leaves the input in BUILD/fuzz/png-crash-*
 # (replay: BUILD/fuzz/png_deflate_fuzz FILE).
 set -euo pipefail
+source "$(dirname "$0")/fuzz_common.sh"
 
 BUILD=${1:?usage: run_png_fuzz.sh BUILD SECONDS}
 SECONDS_TO_RUN=${2:?usage: run_png_fuzz.sh BUILD SECONDS}
-FUZZER=$BUILD/fuzz/png_deflate_fuzz
+NAME=${3:-png_deflate_fuzz}
+FUZZER=$BUILD/fuzz/$NAME
 WORK=$BUILD/fuzz
+CORPUS=$WORK/${NAME/png_deflate_fuzz/png_corpus}
 [ -x "$FUZZER" ] || { echo "no $FUZZER: make BUILD=$BUILD $FUZZER" >&2; exit 1; }
-mkdir -p "$WORK/png_corpus" "$WORK/png_seeds"
+mkdir -p "$CORPUS" "$WORK/png_seeds"
 # A few long seeds (fixed): shapes from small to wide, every channel count, level, API and
 # pixel mode, with enough material that the pixels are not one short pattern repeated.
 python3 - "$WORK/png_seeds" <<'PY'
@@ -31,11 +37,6 @@ PY
 
 "$FUZZER" -runs=0 tests/fuzz/png_regressions 2>&1 | tail -n 1
 
-"$FUZZER" -max_total_time="$SECONDS_TO_RUN" -rss_limit_mb=2048 -timeout=10 -max_len=4096 -print_final_stats=1 \
-  -artifact_prefix="$WORK/png-" "$WORK/png_corpus" "$WORK/png_seeds" tests/fuzz/png_regressions 2>"$WORK/png_fuzz.log" || {
-  tail -n 40 "$WORK/png_fuzz.log"
-  echo "FAIL: the PNG deflate fuzzer found a problem (input saved under $WORK/)"
-  exit 1
-}
-grep -E '^stat::(number_of_executed_units|peak_rss_mb)|cov:' "$WORK/png_fuzz.log" | tail -n 3
-echo "fuzzed the PNG deflate for $SECONDS_TO_RUN s: every output decoded exactly, no overflow, no sanitizer report"
+fuzz_for "$WORK/$NAME.log" "the PNG deflate fuzzer found a problem (input saved under $WORK/)" \
+  "fuzzed the PNG deflate ($NAME) for $SECONDS_TO_RUN s: every output decoded exactly, no overflow, no sanitizer report" \
+  -max_len=4096 -artifact_prefix="$WORK/png-" "$CORPUS" "$WORK/png_seeds" tests/fuzz/png_regressions

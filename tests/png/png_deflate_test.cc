@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "frames.h"
+#include "lodepng_reference.h"
 #include "lodepng_decoder.h"
 
 namespace {
@@ -84,6 +85,46 @@ TEST(PngDeflate, RealAndSyntheticFramesDecodeExactly) {
     }
     ++k;
   }
+}
+
+std::vector<uint8_t> encode(const tinytb_test::Frame& f, DeflateLevel level) {
+  std::vector<uint8_t> out(png_deflate_max_bytes(f.width, f.height, f.channels));
+  size_t size = 0;
+  if (png_deflate_encode(f.pixels.data(), f.width, f.height, static_cast<uint8_t>(f.channels),
+                         static_cast<size_t>(f.width) * f.channels, level, &g_state, out.data(), out.size(),
+                         &size) != Status::kOk) {
+    return {};
+  }
+  out.resize(size);
+  return out;
+}
+
+// kFast chooses each short row's filter as kDefault does (rows of at most 64 bytes:
+// docs/png.md, "Tiny frames"): on the 28x28 digits both levels write the same bytes, and
+// kFast stays within issue 15's 1.05x of lodepng's bytes there (Paeth on every row was
+// 1.02-1.12x). Longer rows keep Paeth: kFast differs from kDefault on the 96x96 frames.
+TEST(PngDeflate, FastChoosesFiltersOnShortRows) {
+  std::string error;
+  const char* data = getenv("TINYTB_DATA");
+  const auto frames = tinytb_test::load_frames(data != nullptr ? data : "examples/data", &error);
+  ASSERT_FALSE(frames.empty()) << error;
+  int digits = 0, long_rows_differ = 0;
+  for (const auto& f : frames) {
+    const std::vector<uint8_t> fast = encode(f, DeflateLevel::kFast), best = encode(f, DeflateLevel::kDefault);
+    ASSERT_FALSE(fast.empty() || best.empty()) << f.name;
+    if (f.width * f.channels <= 64) {
+      ++digits;
+      EXPECT_TRUE(fast == best) << f.name << ": kFast " << fast.size() << " B, kDefault " << best.size() << " B";
+      std::vector<uint8_t> lode;
+      ASSERT_TRUE(tinytb_test::lodepng_reference_encode(f.pixels.data(), f.width, f.height, f.channels, &lode,
+                                                        nullptr));
+      EXPECT_LE(static_cast<double>(fast.size()), 1.05 * static_cast<double>(lode.size())) << f.name;
+    } else if (fast != best) {
+      ++long_rows_differ;
+    }
+  }
+  EXPECT_EQ(digits, 5);
+  EXPECT_GT(long_rows_differ, 0);
 }
 
 // Random shapes (1..300 x 1..90, gray, RGB, RGBA, padded strides) and contents that

@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <string>
 
 #include "lodepng_decoder.h"
 
@@ -89,6 +90,26 @@ std::vector<Frame> load_frames(const std::string& dir, std::string* error) {
   frames.push_back(resample("kodim23 160x120 RGB", kodim23, 160, 120, 3));
   frames.push_back(resample("kodim23 320x240 RGB", kodim23, 320, 240, 3));
   frames.push_back(resample("kodim23 640x480 RGB", kodim23, 640, 480, 3));
+  // Tiny frames: the five MNIST digits (28x28 gray, mostly black: runs and a few edges),
+  // where a block's code tables weigh most against its few hundred bytes.
+  for (int d = 0; d < 5; ++d) {
+    const std::string file = "/mnist_sample" + std::to_string(d) + ".png";
+    const std::vector<uint8_t> bytes = read_file(dir + file);
+    DecodedPng digit;
+    if (!decode_png(bytes.data(), bytes.size(), &digit) || digit.width != 28 || digit.height != 28) {
+      *error = "cannot decode " + file.substr(1) + " in " + dir;
+      return {};
+    }
+    frames.push_back(resample("mnist digit " + std::to_string(d) + " 28x28 gray", digit, 28, 28, 1));
+  }
+  DecodedPng kodim05;
+  const std::vector<uint8_t> k05 = read_file(dir + "/kodim05_256x256_gray.png");
+  if (!decode_png(k05.data(), k05.size(), &kodim05)) {
+    *error = "cannot decode kodim05 in " + dir;
+    return {};
+  }
+  frames.push_back(resample("kodim01 160x120 gray", kodim01, 160, 120, 1));
+  frames.push_back(resample("kodim05 160x120 gray", kodim05, 160, 120, 1));
   frames.push_back(synthetic_frame("synthetic 96x96 gray", 96, 96, 1, 6, 1));
   frames.push_back(synthetic_frame("synthetic 160x120 RGB", 160, 120, 3, 6, 2));
   frames.push_back(synthetic_frame("synthetic 640x480 RGB", 640, 480, 3, 6, 3));

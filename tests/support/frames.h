@@ -18,7 +18,8 @@ struct Frame {
 };
 
 // The real frames: person 96x96 gray, kodim23 at 160x120, 320x240, 640x480 RGB, kodim01
-// 96x96 gray; and synthetic ones (gradient, edges, sensor noise; fixed seed). Empty with
+// 96x96 gray, the five MNIST digits (28x28 gray), kodim01 and kodim05 at 160x120 gray; and
+// synthetic ones (gradient, edges, sensor noise; fixed seed). Empty with
 // *error set when the data directory cannot be read.
 std::vector<Frame> load_frames(const std::string& data_dir, std::string* error);
 
