@@ -66,7 +66,9 @@
 #endif
 #endif
 
-// Tables of the CRC-32C that frames every record (src/format/crc32c.cc): 1 is one
+// Tables of the CRC-32C that frames every record (src/format/crc32c.cc): 0 is one 16-entry
+// table (64 bytes of flash), two lookups per byte, for builds where every KiB counts (the
+// Cortex-M example firmware); 1 is one
 // 256-entry table (1 KiB of flash), one lookup per byte; 8 is slicing by 8 (8 KiB), eight
 // independent lookups per 8 bytes, about 4-5x faster on x86-64, where the byte-wise form
 // took 40% of an image event's time. Default: 1 on a small target, 8 elsewhere.
@@ -78,10 +80,12 @@
 #endif
 #endif
 
-// Tables of the CRC-32 over every PNG chunk (src/png/png_checksum.cc): 4 (4 KiB of flash)
-// or 8 (8 KiB). 8 also picks Adler-32's sixteen-byte weighted sums, which cost a
-// Cortex-M4 about 4% more instructions than the plain chain 4 keeps. Default: 4 on a
-// small target, 8 elsewhere.
+// Tables of the CRC-32 over every PNG chunk (src/png/png_checksum.cc): 1 (1 KiB of flash,
+// one lookup per byte), 4 (4 KiB) or 8 (8 KiB). 8 also picks Adler-32's sixteen-byte
+// weighted sums, which cost a Cortex-M4 about 4% more instructions than the plain chain 1
+// and 4 keep. Default: 4 on a small target, 8 elsewhere; the Cortex-M example firmware
+// takes 1, 3 KiB less flash for about 1.5% more instructions per compressed frame
+// (docs/firmware.md, "Where the flash goes").
 #ifndef TINYTB_CRC32_SLICES
 #if TINYTB_SMALL_TARGET
 #define TINYTB_CRC32_SLICES 4
@@ -112,8 +116,10 @@ static_assert(TINYTB_DEFLATE_BUFFER >= 64 && TINYTB_DEFLATE_BUFFER <= 32768, "TI
 static_assert(TINYTB_DEFLATE_MAX_RUNS >= 1 && TINYTB_DEFLATE_MAX_RUNS <= 65536,
               "TINYTB_DEFLATE_MAX_RUNS must be 1..65536");
 static_assert(TINYTB_SMALL_TARGET == 0 || TINYTB_SMALL_TARGET == 1, "TINYTB_SMALL_TARGET must be 0 or 1");
-static_assert(TINYTB_CRC32C_SLICES == 1 || TINYTB_CRC32C_SLICES == 8, "TINYTB_CRC32C_SLICES must be 1 or 8");
-static_assert(TINYTB_CRC32_SLICES == 4 || TINYTB_CRC32_SLICES == 8, "TINYTB_CRC32_SLICES must be 4 or 8");
+static_assert(TINYTB_CRC32C_SLICES == 0 || TINYTB_CRC32C_SLICES == 1 || TINYTB_CRC32C_SLICES == 8,
+              "TINYTB_CRC32C_SLICES must be 0 (16-entry table), 1 or 8");
+static_assert(TINYTB_CRC32_SLICES == 1 || TINYTB_CRC32_SLICES == 4 || TINYTB_CRC32_SLICES == 8,
+              "TINYTB_CRC32_SLICES must be 1, 4 or 8");
 static_assert(TINYTB_SUMMARY_FORMS >= 1 && TINYTB_SUMMARY_FORMS <= 3, "TINYTB_SUMMARY_FORMS must be 1, 2 or 3");
 
 // ---- one configuration for the library and the application ------------------------------

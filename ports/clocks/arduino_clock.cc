@@ -23,10 +23,10 @@ WrapCounter32 g_millis;
 uint64_t arduino_uptime_ms() { return g_millis.extend(static_cast<uint32_t>(millis())); }
 
 #if defined(TINYTB_ARDUINO_HAS_SYSTEM_TIME)
-double arduino_wall_seconds() {
+WallTime arduino_wall_time() {
   timeval tv{};
-  if (gettimeofday(&tv, nullptr) != 0) return 0.0;
-  return wall_seconds_or_unknown(static_cast<int64_t>(tv.tv_sec), static_cast<int64_t>(tv.tv_usec));
+  if (gettimeofday(&tv, nullptr) != 0) return WallTime{};
+  return wall_time_or_unknown(static_cast<int64_t>(tv.tv_sec), static_cast<int64_t>(tv.tv_usec) * 1000);
 }
 #endif
 
@@ -36,7 +36,7 @@ Clock arduino_clock() {
   Clock clock;
   clock.uptime_ms = arduino_uptime_ms;
 #if defined(TINYTB_ARDUINO_HAS_SYSTEM_TIME)
-  clock.wall_seconds = arduino_wall_seconds;
+  clock.wall_time = arduino_wall_time;
 #endif
   return clock;
 }

@@ -5,7 +5,7 @@
 //
 // uptime_ms    millis() through WrapCounter32 (wrap_counter.h): call anything that reads
 //              the clock (any logging call does) at least once per 49.7 days
-// wall_seconds ESP32 and ESP8266 cores: gettimeofday(), or 0 before 2020 (not set yet);
+// wall_time    ESP32 and ESP8266 cores: gettimeofday(), or not known before 2020 (not set);
 //              other cores: none, so files are named by WriterOptions::file_stamp
 #ifndef TINYTB_PORTS_CLOCKS_ARDUINO_CLOCK_H_
 #define TINYTB_PORTS_CLOCKS_ARDUINO_CLOCK_H_

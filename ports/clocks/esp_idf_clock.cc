@@ -14,10 +14,10 @@
 namespace tinytb {
 namespace {
 
-double esp_wall_seconds() {
+WallTime esp_wall_time() {
   timeval tv{};
-  if (gettimeofday(&tv, nullptr) != 0) return 0.0;
-  return wall_seconds_or_unknown(static_cast<int64_t>(tv.tv_sec), static_cast<int64_t>(tv.tv_usec));
+  if (gettimeofday(&tv, nullptr) != 0) return WallTime{};
+  return wall_time_or_unknown(static_cast<int64_t>(tv.tv_sec), static_cast<int64_t>(tv.tv_usec) * 1000);
 }
 
 uint64_t esp_uptime_ms() {
@@ -29,7 +29,7 @@ uint64_t esp_uptime_ms() {
 
 Clock esp_idf_clock() {
   Clock clock;
-  clock.wall_seconds = esp_wall_seconds;
+  clock.wall_time = esp_wall_time;
   clock.uptime_ms = esp_uptime_ms;
   return clock;
 }

@@ -3,7 +3,7 @@
 // none; pair it with your RTC's reading if the board has one:
 //
 //   tinytb::Clock clock = tinytb::freertos_clock();
-//   clock.wall_seconds = my_rtc_seconds;   // optional
+//   clock.wall_time = my_rtc_time;   // optional: returns a tinytb::WallTime
 //   options.clock = clock;
 //
 // uptime_ms  xTaskGetTickCount() * 1000 / configTICK_RATE_HZ (ticks_to_ms, exact); call

@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "tinytb/writer/clock.h"
+
 namespace tinytb {
 
 class WrapCounter32 {
@@ -33,13 +35,15 @@ constexpr uint64_t ticks_to_ms(uint64_t ticks, uint32_t hz) {
   return (ticks / hz) * 1000u + (ticks % hz) * 1000u / hz;
 }
 
-// Wall time from a seconds + microseconds reading (gettimeofday, an RTC), or 0 ("not
-// known", clock.h) while it reads before 2020-01-01: a board whose clock SNTP, GPS or a
-// battery-backed RTC has not set yet counts from 1970.
+// Wall time from a seconds + nanoseconds reading (gettimeofday's microseconds times 1000,
+// an RTC), or "not known" ({0, 0}, clock.h) while it reads before 2020-01-01: a board
+// whose clock SNTP, GPS or a battery-backed RTC has not set yet counts from 1970.
+// Integers only, as WallTime is: no double arithmetic on the board.
 constexpr int64_t kFirstPlausibleSecond = 1577836800;  // 2020-01-01T00:00:00Z, as ports/posix
-constexpr double wall_seconds_or_unknown(int64_t seconds, int64_t micros) {
-  return seconds < kFirstPlausibleSecond ? 0.0
-                                         : static_cast<double>(seconds) + static_cast<double>(micros) * 1e-6;
+constexpr WallTime wall_time_or_unknown(int64_t seconds, int64_t nanos) {
+  return seconds < kFirstPlausibleSecond || nanos < 0 || nanos >= kNanosPerSecond
+             ? WallTime{}
+             : WallTime{seconds, static_cast<uint32_t>(nanos)};
 }
 
 }  // namespace tinytb

@@ -23,11 +23,11 @@ const struct device* g_rtc = nullptr;
 uint64_t zephyr_uptime_ms() { return static_cast<uint64_t>(k_uptime_get()); }
 
 #if defined(CONFIG_RTC)
-double zephyr_wall_seconds() {
+WallTime zephyr_wall_time() {
   rtc_time now{};
-  if (g_rtc == nullptr || rtc_get_time(g_rtc, &now) != 0) return 0.0;
+  if (g_rtc == nullptr || rtc_get_time(g_rtc, &now) != 0) return WallTime{};
   const int64_t seconds = timeutil_timegm64(rtc_time_to_tm(&now));
-  return wall_seconds_or_unknown(seconds, now.tm_nsec / 1000);
+  return wall_time_or_unknown(seconds, now.tm_nsec);
 }
 #endif
 
@@ -39,7 +39,7 @@ Clock zephyr_clock(const struct device* rtc) {
 #if defined(CONFIG_RTC)
   if (rtc != nullptr && device_is_ready(rtc)) {
     g_rtc = rtc;
-    clock.wall_seconds = zephyr_wall_seconds;
+    clock.wall_time = zephyr_wall_time;
   }
 #else
   (void)rtc;

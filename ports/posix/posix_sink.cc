@@ -84,10 +84,10 @@ constexpr time_t kUnsetBefore = 1577836800;
 #endif
 
 #if TINYTB_POSIX_HAS_CLOCKS
-double wall_seconds() {
+WallTime wall_time() {
   timespec ts{};
-  if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || ts.tv_sec < kUnsetBefore) return 0.0;
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || ts.tv_sec < kUnsetBefore) return WallTime{};
+  return WallTime{static_cast<int64_t>(ts.tv_sec), static_cast<uint32_t>(ts.tv_nsec)};
 }
 
 uint64_t uptime_ms() {
@@ -98,10 +98,10 @@ uint64_t uptime_ms() {
 }
 #else
 // ISO C's time(): whole seconds, with the same "not set before 2020" rule.
-double wall_seconds() {
+WallTime wall_time() {
   const time_t now = time(nullptr);
-  if (now == static_cast<time_t>(-1) || now < kUnsetBefore) return 0.0;
-  return static_cast<double>(now);
+  if (now == static_cast<time_t>(-1) || now < kUnsetBefore) return WallTime{};
+  return WallTime{static_cast<int64_t>(now), 0};
 }
 #endif
 
@@ -109,7 +109,7 @@ double wall_seconds() {
 
 Clock posix_clock() {
   Clock clock;
-  clock.wall_seconds = wall_seconds;
+  clock.wall_time = wall_time;
 #if TINYTB_POSIX_HAS_CLOCKS
   clock.uptime_ms = uptime_ms;
 #endif

@@ -30,12 +30,12 @@ bool posix_write_all(int fd, const uint8_t* data, size_t size, int* err);
 // kNoSpace, ENAMETOOLONG/EINVAL -> kInvalidArgument, others -> kIoError).
 Status posix_status(int err);
 
-// The system's clocks: wall_seconds is clock_gettime(CLOCK_REALTIME) with nanoseconds,
+// The system's clocks: wall_time is clock_gettime(CLOCK_REALTIME) with nanoseconds,
 // or 0 ("not known") while it reads before 2020, as a board without a real-time clock
 // does until NTP sets it; uptime_ms is CLOCK_MONOTONIC, which never goes backwards
 // (setting the date does not move it). Both are safe from any thread. Where the C library
 // has no POSIX clocks (CLOCK_MONOTONIC undefined: bare-metal newlib or picolibc),
-// wall_seconds is ISO C's time() (whole seconds, the same 2020 rule) and uptime_ms is null,
+// wall_time is ISO C's time() (whole seconds, the same 2020 rule) and uptime_ms is null,
 // so there is no timed flush: give WriterOptions the platform's own clock instead.
 Clock posix_clock();
 

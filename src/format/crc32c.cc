@@ -1,6 +1,8 @@
 // tinytb: CRC-32C (Castagnoli, reflected), table driven.
 //
-// Two forms, chosen at compile time by TINYTB_CRC32C_SLICES (tinytb/config.h):
+// Three forms, chosen at compile time by TINYTB_CRC32C_SLICES (tinytb/config.h):
+//   0  one 16-entry table (64 bytes), half a byte per lookup: 960 bytes of flash less than
+//      1 for two dependent lookups per byte (the Cortex-M example firmware takes it).
 //   1  one 256-entry table (1 KiB of flash), one lookup per byte. The default on
 //      microcontrollers (TINYTB_SMALL_TARGET: Cortex-M, 32-bit RISC-V, Xtensa), where
 //      flash is scarce and the checksum is a small part of a record's cost next to encoding.
@@ -21,6 +23,20 @@ namespace {
 
 constexpr uint32_t kPolynomial = 0x82F63B78u;  // Castagnoli, reflected
 
+#if TINYTB_CRC32C_SLICES == 0
+// entry[0][n]: the CRC register after shifting the 4 bits of n through.
+struct Tables {
+  uint32_t entry[1][16];
+  constexpr Tables() : entry() {
+    for (uint32_t i = 0; i < 16; ++i) {
+      uint32_t c = i;
+      for (int bit = 0; bit < 4; ++bit) c = (c & 1u) ? (c >> 1) ^ kPolynomial : c >> 1;
+      entry[0][i] = c;
+    }
+  }
+};
+#else
+
 // entry[0] is the classic byte table: the CRC register after shifting one byte through.
 // entry[k][b] is the effect of byte b followed by k zero bytes: entry[k-1][b] shifted
 // through one more (zero) byte.
@@ -40,6 +56,7 @@ struct Tables {
     }
   }
 };
+#endif
 
 constexpr Tables kTables;
 
@@ -66,7 +83,15 @@ uint32_t crc32c_extend(uint32_t crc, const uint8_t* data, size_t size) {
     size -= 8;
   }
 #endif
+#if TINYTB_CRC32C_SLICES == 0
+  for (size_t i = 0; i < size; ++i) {
+    c ^= data[i];
+    c = t[0][c & 0xFu] ^ (c >> 4);
+    c = t[0][c & 0xFu] ^ (c >> 4);
+  }
+#else
   for (size_t i = 0; i < size; ++i) c = t[0][(c ^ data[i]) & 0xFFu] ^ (c >> 8);
+#endif
   return ~c;
 }
 

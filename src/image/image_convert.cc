@@ -228,30 +228,47 @@ const uint8_t* direct_row(const RowReader& r, uint32_t y) {
   }
 }
 
-void read_row(const RowReader& r, uint32_t y, uint8_t* out) {
+// Output row `y` of a down-scaled view. A few output pixels at a time, their sums on the
+// stack instead of a row of sums in the arena (7.5 KiB for a VGA RGB row); the sums are
+// integers, so every pixel is the same as from a whole row of them. Out of line so that
+// read_row()'s common path (no down-scaling, inside the record encoder) does not carry
+// this frame.
+static __attribute__((noinline)) void read_row_downscaled(const RowReader& r, uint32_t y, uint8_t* out) {
   const ImageView& v = *r.view;
   const uint32_t f = v.downscale;
   const uint32_t ch = r.channels;
-  if (f == 1) {
-    pixels(r, v.crop_y + y, v.crop_x, r.width, out);
-    return;
-  }
-  const size_t n = static_cast<size_t>(r.width) * ch;
-  memset(r.sums, 0, n * sizeof(uint32_t));
-  const uint32_t span = r.width * f;  // source columns that fill whole blocks
-  for (uint32_t dy = 0; dy < f; ++dy) {
-    const uint32_t sy = v.crop_y + y * f + dy;
-    for (uint32_t x = 0; x < span; x += kChunkPixels) {
-      const uint32_t count = span - x < kChunkPixels ? span - x : kChunkPixels;
-      pixels(r, sy, v.crop_x + x, count, r.chunk);
-      for (uint32_t i = 0; i < count; ++i) {
-        uint32_t* sum = r.sums + static_cast<size_t>((x + i) / f) * ch;
-        for (uint32_t c = 0; c < ch; ++c) sum[c] += r.chunk[i * ch + c];
+  constexpr uint32_t kGroup = 8;  // even: a group starts on a YUV pair when the window does
+  uint32_t sums[kGroup * 4];
+  const uint32_t area = f * f;
+  for (uint32_t gx = 0; gx < r.width; gx += kGroup) {
+    const uint32_t group = r.width - gx < kGroup ? r.width - gx : kGroup;
+    const size_t n = static_cast<size_t>(group) * ch;
+    memset(sums, 0, n * sizeof(uint32_t));
+    const uint32_t first = gx * f;  // the group's first source column in the window
+    const uint32_t span = group * f;
+    for (uint32_t dy = 0; dy < f; ++dy) {
+      const uint32_t sy = v.crop_y + y * f + dy;
+      for (uint32_t x = 0; x < span; x += kChunkPixels) {
+        const uint32_t count = span - x < kChunkPixels ? span - x : kChunkPixels;
+        pixels(r, sy, v.crop_x + first + x, count, r.chunk);
+        for (uint32_t i = 0; i < count; ++i) {
+          uint32_t* sum = sums + static_cast<size_t>((x + i) / f) * ch;
+          for (uint32_t c = 0; c < ch; ++c) sum[c] += r.chunk[i * ch + c];
+        }
       }
     }
+    uint8_t* o = out + static_cast<size_t>(gx) * ch;
+    for (size_t i = 0; i < n; ++i) o[i] = static_cast<uint8_t>((sums[i] + area / 2) / area);
   }
-  const uint32_t area = f * f;
-  for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>((r.sums[i] + area / 2) / area);
+}
+
+void read_row(const RowReader& r, uint32_t y, uint8_t* out) {
+  const ImageView& v = *r.view;
+  if (v.downscale != 1) {
+    read_row_downscaled(r, y, out);
+    return;
+  }
+  pixels(r, v.crop_y + y, v.crop_x, r.width, out);
 }
 
 }  // namespace detail

@@ -31,11 +31,11 @@ struct RowReader {
   float k = 0.0f;        // 255.5 / (hi - lo), or 0 when hi <= lo
   uint8_t* lut = nullptr;    // kTensorI8: pixel for q + 128
   uint8_t* chunk = nullptr;  // kChunkPixels * 4 bytes
-  uint32_t* sums = nullptr;  // width * channels, when down-scaling
+  uint32_t* sums = nullptr;  // unused: read_row() sums a few pixels at a time on its stack
 };
 
 // `view` must have passed validate(). `scratch` is kLutBytes + kChunkPixels * 4 bytes;
-// `sums` holds output_width() * output_channels() values.
+// `sums` is no longer read (may be null; kept so the render layer's calls still build).
 void prepare_rows(const ImageView& view, uint8_t* scratch, uint32_t* sums, RowReader* reader);
 
 // Output row `y` (0-based, below output_height()) into `out` (width * channels bytes).

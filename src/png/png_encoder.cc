@@ -1,8 +1,7 @@
 // tinytb: PNG files from image views, stored, deflated by tinytb's own deflate, or by
-// lodepng, in a fixed arena.
+// lodepng (src/png/png_lodepng.cc, only when the application asks for it), in a fixed arena.
 #include "tinytb/png/png_encoder.h"
 
-#include "png/lodepng_config.h"
 #include "png/png_batch.h"
 #include "png/png_checksum.h"
 #include "png/png_deflate.h"
@@ -23,6 +22,19 @@ static_assert(sizeof(detail::DeflateState) <= png_sizing::kDeflateStateBytes, "k
 static_assert(png_sizing::kDeflateStateBytes - sizeof(detail::DeflateState) <= 160, "kDeflateStateBytes too loose");
 static_assert(TINYTB_DEFLATE_BUFFER == detail::kDeflateBuffer && TINYTB_DEFLATE_MAX_RUNS == detail::kDeflateMaxMatches,
               "png_encoder.h and png_deflate.h disagree on the deflate's buffers");
+
+static_assert(png_stream_window_bytes(PngMode::kCompressed) >= detail::kDeflateStreamWindow,
+              "png_stream_window_bytes() below the deflate's streamed window");
+
+// The sizing pass: the deflate's pieces are counted (by the deflate itself), not kept.
+bool discard(void*, const uint8_t*, size_t) { return true; }
+
+// The writing pass: the deflate's pieces go into the PNG's IDAT as they come.
+bool to_png(void* context, const uint8_t* data, size_t size) {
+  detail::PngWriter* png = static_cast<detail::PngWriter*>(context);
+  png->stream(data, size);
+  return png->ok();
+}
 
 static_assert(detail::kPngFramingBytes == png_max_bytes(1, 1, 1) - png_sizing::stored_deflate_bytes(2),
               "png_max_bytes() counts the framing png_framing.h writes");
@@ -55,6 +67,7 @@ Status PngBatch::begin(PngEncoderBase& enc, const ImageView* image_views, size_t
   if (image_count > lim.max_batch || w > lim.max_width || h > lim.max_height || ch > lim.max_channels) {
     return Status::kTooLarge;
   }
+  if (lim.mode == PngMode::kLodepng && lim.lodepng == nullptr) return Status::kUnsupported;  // not linked
   // The arena: what png_arena_bytes() counts (without its alignment slack), and the layout
   // itself, checked on its own in case that sum wrapped on a 32-bit target for absurd limits.
   uint8_t* base = enc.arena_ == nullptr ? nullptr : align8(enc.arena_);
@@ -63,8 +76,7 @@ Status PngBatch::begin(PngEncoderBase& enc, const ImageView* image_views, size_t
   const bool lode = lim.mode == PngMode::kLodepng;
   const bool own = lim.mode == PngMode::kFast || lim.mode == PngMode::kCompressed;
   const size_t row_bytes = png_sizing::round8(static_cast<size_t>(w) * ch);
-  const size_t sums_bytes = png_sizing::round8(4 * static_cast<size_t>(w) * ch);
-  const size_t front = image_count * png_sizing::kSlotBytes + png_sizing::kScratchBytes + sums_bytes + row_bytes +
+  const size_t front = image_count * png_sizing::kSlotBytes + png_sizing::kScratchBytes + row_bytes +
                        (lode || own ? row_bytes : 0) + (own ? png_sizing::kDeflateStateBytes : 0);
   const size_t filtered = lode ? png_sizing::filtered_bytes(w, h, ch) : 0;
   if (base == nullptr || usable < png_arena_bytes(w, h, ch, lim.mode, image_count) - png_sizing::kAlignSlack ||
@@ -87,8 +99,7 @@ Status PngBatch::begin(PngEncoderBase& enc, const ImageView* image_views, size_t
   p += count * png_sizing::kSlotBytes;
   scratch_ = p;
   p += png_sizing::kScratchBytes;
-  sums_ = reinterpret_cast<uint32_t*>(p);
-  p += sums_bytes;
+  sums_ = nullptr;  // down-scaling sums live on read_row()'s stack (image_convert.cc)
   row_ = p;
   p += row_bytes;
   if (compressed || deflate) {
@@ -124,75 +135,11 @@ void PngBatch::note_peak(const uint8_t* top) {
 
 Status PngBatch::encode_next() {
   if (status != Status::kOk) return status;
-  const size_t i = encoded;
-  const size_t row_bytes = static_cast<size_t>(width) * channels;
-  const size_t stored = png_sizing::stored_deflate_bytes(filtered_bytes_);
-
-  // Rows, converted and filtered one at a time into the filtered image.
-  detail::RowReader reader;
-  detail::prepare_rows(views[i], scratch_, sums_, &reader);
-  uint32_t adler = detail::kAdler32Init;
-  uint8_t* out = filtered_;
-  const uint8_t* prev = nullptr;
-  for (uint32_t y = 0; y < height; ++y) {
-    uint8_t* row = (y & 1) != 0 ? prev_ : row_;  // the two row buffers in turn: the filters read the row above
-    detail::read_row(reader, y, row);
-    detail::png_filter_row(row, prev, row_bytes, channels, out);
-    adler = adler32_update(adler, out, 1 + row_bytes);
-    out += 1 + row_bytes;
-    prev = row;
-  }
-
-  // lodepng deflates it into a block reserved below its own allocations, which never
-  // moves: room for a stream the size of the stored one plus lodepng's growth step.
-  heap_.reset(kept_end_, filtered_);
-  uint8_t* stream = static_cast<uint8_t*>(heap_.allocate(stored + stored / 2 + 8));
-  if (stream == nullptr) {
-    status = Status::kTooLarge;
-    return status;
-  }
-  heap_.pin(stream);
-  unsigned err = 0;
-  unsigned char* deflated = stream;
-  size_t deflated_bytes = 0;
-  {
-    detail::LodepngBinding binding(&heap_);
-    if (!binding.bound()) {
-      status = Status::kBusy;
-      return status;
-    }
-    LodePNGCompressSettings settings;
-    lodepng_compress_settings_init(&settings);
-    settings.btype = 2;
-    settings.use_lz77 = 1;
-    settings.windowsize = png_sizing::kWindow;
-    err = lodepng_deflate(&deflated, &deflated_bytes, filtered_, filtered_bytes_, &settings);
-  }
-  note_peak(heap_.peak());
-  if (heap_.refused()) {  // the arena did not hold lodepng's work: png_arena_bytes() says how much
-    status = Status::kTooLarge;
-    return status;
-  }
-  if ((err != 0 && !heap_.pinned_refused()) || deflated != stream || heap_.live_blocks() != 1) {
-    status = Status::kEncodeError;
-    return status;
-  }
-  size_t stream_bytes = deflated_bytes;
-  if (heap_.pinned_refused() || deflated_bytes >= stored) {
-    // Deflate did not make it smaller: store it (the stream's block holds that).
-    detail::MemoryWriter memory{stream, stored, 0};
-    detail::StoredDeflate blocks(memory.writer(), filtered_bytes_);
-    if (!blocks.put(filtered_, filtered_bytes_)) {
-      status = Status::kEncodeError;
-      return status;
-    }
-    stream_bytes = memory.size;
-    ++encoder->stored_fallbacks_;
-  }
-  slots_[i] = Slot{static_cast<uint32_t>(stream - base_), static_cast<uint32_t>(stream_bytes), adler, 0, nullptr, 0};
-  kept_end_ = stream + png_sizing::round8(stream_bytes);
-  ++encoded;
-  return Status::kOk;
+  // lodepng's deflate is in its own file (src/png/png_lodepng.cc), reached only through the
+  // hook the application named (PngLimits::lodepng): firmware without the mode links none of it.
+  const PngLodepngHook hook = encoder->limits_.lodepng;
+  status = hook != nullptr ? hook(*this) : Status::kUnsupported;
+  return status;
 }
 
 Status PngBatch::deflate_into(size_t i, uint8_t* out, size_t capacity, size_t* size) {
@@ -261,13 +208,63 @@ Status PngBatch::place(uint8_t* payload, size_t bytes) {
   return Status::kOk;
 }
 
+Status PngBatch::deflate_stream(size_t i, ByteWriter drain, size_t* stream_bytes, uint32_t* adler) {
+  detail::DeflateState* state = static_cast<detail::DeflateState*>(state_);
+  const detail::DeflateLevel level =
+      encoder->limits_.mode == PngMode::kFast ? detail::DeflateLevel::kFast : detail::DeflateLevel::kDefault;
+  detail::RowReader reader;
+  detail::prepare_rows(views[i], scratch_, sums_, &reader);
+  Status s = detail::png_deflate_begin_stream(state, width, height, channels, level, window_, window_bytes_, drain);
+  const uint8_t* prev = nullptr;
+  for (uint32_t y = 0; y < height && s == Status::kOk; ++y) {  // rows as deflate_into() reads them
+    const uint8_t* row = detail::direct_row(reader, y);
+    if (row == nullptr) {
+      uint8_t* buffer = (y & 1) != 0 ? prev_ : row_;
+      detail::read_row(reader, y, buffer);
+      row = buffer;
+    }
+    s = detail::png_deflate_row(state, row, prev);
+    prev = row;
+  }
+  // The deflate stops at a failed drain; end_stream() says which failure it was.
+  if (s == Status::kOk || s == Status::kTooLarge) s = detail::png_deflate_end_stream(state, stream_bytes, adler);
+  return s;
+}
+
+Status PngBatch::measure(uint8_t* window, size_t bytes) {
+  if (status != Status::kOk) return status;
+  if (!deflate || placed || window == nullptr || bytes < png_stream_window_bytes(encoder->limits_.mode)) {
+    status = Status::kEncodeError;
+    return status;
+  }
+  window_ = window;
+  window_bytes_ = bytes;
+  const size_t stored = png_max_bytes(width, height, channels);
+  for (size_t i = 0; i < count; ++i) {
+    size_t stream = 0;
+    uint32_t adler = 0;
+    const Status s = deflate_stream(i, ByteWriter{discard, nullptr}, &stream, &adler);
+    if (s != Status::kOk) {
+      status = s == Status::kTooLarge ? Status::kTooLarge : Status::kEncodeError;
+      return status;
+    }
+    Slot& slot = slots_[i];
+    slot = Slot{0, static_cast<uint32_t>(stream), adler, 0, nullptr, 0};
+    // As deflate_into(): never more than the stored PNG, the bound every size relies on.
+    slot.stored = stream + detail::kPngFramingBytes >= stored ? 1 : 0;
+    slot.png_size = slot.stored != 0 ? stored : stream + detail::kPngFramingBytes;
+  }
+  measured = true;
+  return Status::kOk;
+}
+
 Status PngBatch::prepare(size_t i) {
   while (compressed && encoded <= i && status == Status::kOk) (void)encode_next();
   return status;
 }
 
 size_t PngBatch::png_bytes(size_t i) const {
-  if (deflate && placed) return slots_[i].png_size;
+  if (deflate && (placed || measured)) return slots_[i].png_size;
   if (!compressed) return png_max_bytes(width, height, channels);
   return slots_[i].stream_bytes + detail::kPngFramingBytes;
 }
@@ -275,9 +272,34 @@ size_t PngBatch::png_bytes(size_t i) const {
 const uint8_t* PngBatch::png_data(size_t i) const { return deflate && placed ? slots_[i].png : nullptr; }
 
 bool PngBatch::write_png(size_t i, ByteWriter out) {
-  if (deflate) return false;  // compressed into memory only (place, deflate_into)
+  if (deflate && !measured) return false;  // compressed into memory only (place, deflate_into)
+  if (deflate && slots_[i].stored == 0) {
+    // The writing pass: the same rows through the same deflate give the same stream, whose
+    // length the head already declares; anything else is a bug, caught here.
+    const Slot& slot = slots_[i];
+    detail::PngWriter png(out);
+    png.head(width, height, channels, slot.stream_bytes);
+    size_t stream = 0;
+    uint32_t adler = 0;
+    const Status s = png.ok() ? deflate_stream(i, ByteWriter{to_png, &png}, &stream, &adler) : Status::kIoError;
+    if (s == Status::kOk && (stream != slot.stream_bytes || adler != slot.adler)) {
+      status = Status::kEncodeError;
+      return false;
+    }
+    if (s != Status::kOk) {
+      if (s != Status::kIoError) status = Status::kEncodeError;  // an output failure is the output's to report
+      return false;
+    }
+    png.tail(adler);
+    if (!png.ok()) return false;
+    ++encoder->images_encoded_;
+    return true;
+  }
   const bool ok = emit(i, out);
-  if (ok) ++encoder->images_encoded_;
+  if (ok) {
+    ++encoder->images_encoded_;
+    if (deflate) ++encoder->stored_fallbacks_;
+  }
   return ok;
 }
 

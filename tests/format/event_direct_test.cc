@@ -9,6 +9,7 @@
 #include <random>
 #include <vector>
 
+#include "bit_cast.h"
 #include "format/event.h"
 #include "summary/summary.h"
 #include "tinytb/config.h"
@@ -29,16 +30,8 @@ struct Input {
   std::vector<uint8_t> plugin_content;
 };
 
-double from_bits64(uint64_t bits) {
-  double d;
-  memcpy(&d, &bits, sizeof(d));
-  return d;
-}
-float from_bits32(uint32_t bits) {
-  float f;
-  memcpy(&f, &bits, sizeof(f));
-  return f;
-}
+double from_bits64(uint64_t bits) { return tinytb_test::bit_cast<double>(bits); }
+float from_bits32(uint32_t bits) { return tinytb_test::bit_cast<float>(bits); }
 
 // Encodes `in` both ways and expects identical results. Returns the payload size.
 size_t expect_same(const Input& in) {
@@ -52,7 +45,7 @@ size_t expect_same(const Input& in) {
   spec.plugin_content = in.plugin_content.empty() ? nullptr : in.plugin_content.data();
   spec.plugin_content_size = in.plugin_content.size();
   EventSpec event;
-  event.wall_time = in.wall_time;
+  event.wall_time_bits = tinytb_test::bit_cast<uint64_t>(in.wall_time);  // any double's bits, NaNs included
   event.step = in.step;
   event.summary = &spec;
   EXPECT_TRUE(is_direct_event(event));

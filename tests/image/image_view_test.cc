@@ -32,7 +32,7 @@ struct Encoder {
   Encoder(uint32_t w, uint32_t h, uint8_t ch, PngMode mode, uint8_t batch = 1, size_t arena = 0)
       : bytes(arena ? arena : tinytb::png_arena_bytes(w, h, ch, mode, batch)),
         memory(new uint64_t[(bytes + 7) / 8 + 1]),
-        png(reinterpret_cast<uint8_t*>(memory.get()), bytes, tinytb::PngLimits{w, h, ch, batch, mode}) {}
+        png(reinterpret_cast<uint8_t*>(memory.get()), bytes, tinytb::PngLimits{w, h, ch, batch, mode, tinytb::png_lodepng_mode}) {}
   size_t bytes;
   std::unique_ptr<uint64_t[]> memory;
   tinytb::PngEncoderBase png;
@@ -239,6 +239,17 @@ TEST(ImagePixels, DownscaleRoundsHalfUp) {
   EXPECT_EQ(got.pixels, (std::vector<uint8_t>{128, 6}));
 }
 
+// Down-scaling sums 8 output pixels at a time (image_convert.cc, no row of sums in the arena):
+// a last group of fewer pixels, and factors whose group spans more source columns than one
+// converted chunk of 64 (8 x 10, 8 x 9 from an odd YUV window).
+TEST(ImagePixels, DownscaleInGroupsWiderThanAChunk) {
+  const auto rgb = camera_bytes(253, 41, 3, 11);
+  expect_pixels(ImageView::frame(PixelFormat::kRgb888, rgb.data(), 253, 41).downscaled(10), "rgb /10, 25 wide");
+  const auto yuv = random_bytes(size_t{200} * 2 * 30, 12);
+  expect_pixels(ImageView::frame(PixelFormat::kYuyv, yuv.data(), 200, 30).cropped(3, 1, 0, 0).downscaled(9),
+                "yuyv /9 from x 3, 21 wide");
+}
+
 TEST(ImagePixels, LargeFramesAcrossDeflateBlocks) {
   // 320x240 RGB: 230 KB of filtered data, several stored blocks and deflate blocks.
   const auto rgb = camera_bytes(320, 240, 3, 7);
@@ -416,7 +427,7 @@ TEST(ImageArena, MisalignedCallerArenaWorksWithTheSlack) {
     std::vector<uint64_t> memory(need / 8 + 2);
     for (size_t offset = 0; offset < 8; ++offset) {
       tinytb::PngEncoderBase png(reinterpret_cast<uint8_t*>(memory.data()) + offset, need,
-                                 tinytb::PngLimits{33, 17, 3, 1, mode});
+                                 tinytb::PngLimits{33, 17, 3, 1, mode, tinytb::png_lodepng_mode});
       Status s;
       (void)encode(png, v, &s);
       EXPECT_EQ(s, Status::kOk) << offset;
@@ -535,6 +546,25 @@ TEST(ImageEncoder, LodepngUnboundGetsNoMemory) {
 namespace {
 
 // Names for logs and reports; a value outside the enum is "unknown", never a crash.
+// kLodepng is linked only through PngLimits::lodepng (png_encoder.h): a size-erased encoder
+// in that mode without the hook refuses every call and touches nothing.
+TEST(ImageEncoder, LodepngModeWithoutItsHookIsUnsupported) {
+  const auto bytes = camera_bytes(16, 8, 3, 1);
+  const ImageView v = ImageView::frame(PixelFormat::kRgb888, bytes.data(), 16, 8);
+  static uint8_t arena[1 << 19];
+  tinytb::PngEncoderBase unhooked(arena, sizeof(arena), tinytb::PngLimits{16, 8, 3, 1, PngMode::kLodepng});
+  Status s;
+  (void)encode(unhooked, v, &s);
+  EXPECT_EQ(s, Status::kUnsupported);
+  EXPECT_EQ(unhooked.images_encoded(), 0u);
+  EXPECT_EQ(unhooked.arena_high_water(), 0u);
+  tinytb::PngEncoderBase hooked(arena, sizeof(arena),
+                                tinytb::PngLimits{16, 8, 3, 1, PngMode::kLodepng, tinytb::png_lodepng_mode});
+  const std::vector<uint8_t> png = encode(hooked, v, &s);
+  EXPECT_EQ(s, Status::kOk);
+  EXPECT_FALSE(png.empty());
+}
+
 TEST(PngModeName, EveryModeHasItsName) {
   EXPECT_STREQ(tinytb::png_mode_name(PngMode::kStored), "stored");
   EXPECT_STREQ(tinytb::png_mode_name(PngMode::kFast), "fast");

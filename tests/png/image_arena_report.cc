@@ -98,7 +98,7 @@ Measured measure(const ImageView& view, PngMode mode) {
   const uint8_t ch = view.output_channels();
   const size_t arena = tinytb::png_arena_bytes(w, h, ch, mode);
   std::unique_ptr<uint64_t[]> memory(new uint64_t[arena / 8 + 1]);
-  tinytb::PngEncoderBase png(reinterpret_cast<uint8_t*>(memory.get()), arena, tinytb::PngLimits{w, h, ch, 1, mode});
+  tinytb::PngEncoderBase png(reinterpret_cast<uint8_t*>(memory.get()), arena, tinytb::PngLimits{w, h, ch, 1, mode, tinytb::png_lodepng_mode});
   std::vector<uint8_t> out(tinytb::png_max_bytes(w, h, ch));
   Measured m;
   m.ok = png.encode(view, out.data(), out.size(), &m.png_bytes) == tinytb::Status::kOk;

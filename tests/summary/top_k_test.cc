@@ -13,18 +13,19 @@
 #include "event_reader.h"
 #include "test_sink.h"
 #include "tinytb/writer/event_writer.h"
+#include "wall_clock.h"
 
 namespace {
 
 using tinytb::Status;
 using tinytb::Values;
 
-double wall() { return 1.7e9; }
+tinytb::WallTime wall() { return wall_time_of(1.7e9); }
 
 class TopKTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    options.clock.wall_seconds = wall;
+    options.clock.wall_time = wall;
     options.max_queue = 1000;
     ASSERT_EQ(writer.open(sink, options), Status::kOk);
   }
@@ -179,6 +180,52 @@ TEST_F(TopKTest, HugeAndInfiniteScoresStillFormat) {
   ASSERT_EQ(writer.text_top_k("big", 0, {s, 4}, nullptr, 4), Status::kOk);
   const auto e = events();
   EXPECT_EQ(rows(e[0].values[0]), (Rows{{"2", "inf"}, {"0", "3.4028e+38"}, {"3", "1.0000e+14"}, {"1", "-2.5000e+20"}}));
+}
+
+// Scores are formatted with integers only (no soft double on the board): every score is
+// rounded from its exact value. glibc's printf rounds exactly too, so with long double
+// (64-bit significand: a 24-bit scale times a 33-bit int32 offset is exact in it) it is the
+// reference for int32 and uint8 scores, and "%.4e" for magnitudes from 1e14 up.
+std::string exact_printf(long double v) {
+  char buf[96];
+  snprintf(buf, sizeof(buf), fabsl(v) < 1e14L ? "%.4Lf" : "%.4Le", v);
+  return buf;
+}
+
+TEST_F(TopKTest, EveryScoreIsRoundedFromItsExactValue) {
+  std::mt19937 rng(77);
+  const tinytb::Quantization quants[] = {{1.7e-9f, 12}, {0.37f, -5}, {3.3e5f, 0}, {2.1e28f, 0}, {1.0f / 3, 7}};
+  constexpr int kRounds = 40;
+  std::vector<std::vector<int32_t>> i32(kRounds, std::vector<int32_t>(32));
+  std::vector<std::vector<uint8_t>> u8(kRounds, std::vector<uint8_t>(32));
+  std::vector<std::vector<float>> big(kRounds, std::vector<float>(32));
+  for (int r = 0; r < kRounds; ++r) {
+    const tinytb::Quantization q = quants[r % 5];
+    for (auto& v : i32[r]) v = static_cast<int32_t>(rng());
+    for (auto& v : u8[r]) v = static_cast<uint8_t>(rng());
+    for (auto& v : big[r]) {
+      v = std::pow(10.0f, std::uniform_real_distribution<float>(14.0f, 38.5f)(rng)) * (rng() % 2 ? 1.0f : -1.0f);
+    }
+    ASSERT_EQ(writer.text_top_k("i32", r, {i32[r].data(), 32, q}, nullptr, 32), Status::kOk);
+    ASSERT_EQ(writer.text_top_k("u8", r, {u8[r].data(), 32, q}, nullptr, 32), Status::kOk);
+    ASSERT_EQ(writer.text_top_k("big", r, {big[r].data(), 32}, nullptr, 32), Status::kOk);
+  }
+  size_t checked = 0;
+  for (const auto& ev : events()) {
+    const size_t r = static_cast<size_t>(ev.step);
+    const tinytb::Quantization q = quants[r % 5];
+    const std::string& tag = ev.values[0].tag;
+    for (const auto& row : rows(ev.values[0])) {
+      const size_t i = std::stoul(row.first);
+      const int64_t offset = (tag == "i32" ? static_cast<int64_t>(i32[r][i]) : static_cast<int64_t>(u8[r][i])) -
+                             q.zero_point;
+      const long double want = tag == "big" ? static_cast<long double>(big[r][i])
+                                            : static_cast<long double>(q.scale) * static_cast<long double>(offset);
+      EXPECT_EQ(row.second, exact_printf(want)) << tag << " " << i;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, size_t{kRounds} * 3 * 32);
 }
 
 TEST_F(TopKTest, BadInputIsRefusedAndChangesNothing) {

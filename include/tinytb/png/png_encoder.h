@@ -1,6 +1,6 @@
 // tinytb: PNG encoding in a fixed arena, for image summaries.
 //
-//   // A microcontroller: compressed PNGs with tinytb's own deflate, about 11 KiB of arena
+//   // A microcontroller: compressed PNGs with tinytb's own deflate, about 9.3 KiB of arena
 //   // for 160x120 RGB whatever the frame's height:
 //   static tinytb::PngEncoder<160, 120, 3, tinytb::PngMode::kCompressed> png;
 //   (void)writer.image("camera/frame", step, view, png);
@@ -12,7 +12,8 @@
 //   kStored      PNG with uncompressed deflate blocks. Its size is known from the
 //                dimensions alone, so the PNG is generated row by row straight into the
 //                writer's queue while the record is encoded: the arena holds a row, a
-//                row of sums for down-scaling and 512 bytes of scratch. lodepng is not
+//                512 bytes of scratch (down-scaling sums a few pixels at a time on the
+//                stack, so no row of sums). lodepng is not
 //                involved.
 //   kCompressed  tinytb's own deflate (src/png/png_deflate.h), default level: per row the
 //                filter with the least sum of absolute differences, literals and runs,
@@ -20,7 +21,7 @@
 //                two row buffers (or read in place when the view is packed 8-bit gray,
 //                RGB or RGBA) and compressed straight into the writer's queue, behind a
 //                reserved header that is written once the length is known. The arena is
-//                the deflate state (about 8 KiB), two rows, the row of sums and the
+//                the deflate state (about 8 KiB), two rows and the
 //                scratch: it does not grow with the height. The mode for MCUs.
 //   kFast        the same with DeflateLevel::kFast (Paeth on every row): about 1.5-2.5x
 //                faster, 0.2-2 % larger.
@@ -63,6 +64,16 @@ namespace tinytb {
 // a few KiB of arena; kLodepng: lodepng's deflate, hundreds of KiB of arena.
 enum class PngMode : uint8_t { kStored, kFast, kCompressed, kLodepng };
 
+struct PngBatch;  // src/png/png_batch.h
+// kLodepng is opt-in at link time: its deflate (and lodepng) is linked only when the
+// application names png_lodepng_mode, so a firmware that does not use the mode carries
+// none of lodepng's 6 KB. PngEncoder<..., PngMode::kLodepng> names it by itself; a
+// PngEncoderBase in kLodepng mode needs PngLimits::lodepng = tinytb::png_lodepng_mode
+// (without it every call returns kUnsupported). The function is built with lodepng:
+// CMake's TINYTB_WITH_LODEPNG=ON (target tinytb::lodepng), otherwise the link fails.
+using PngLodepngHook = Status (*)(PngBatch& batch);
+Status png_lodepng_mode(PngBatch& batch);
+
 // "stored", "fast", "compressed" or "lodepng" (for logs and reports); "unknown" otherwise.
 const char* png_mode_name(PngMode mode);
 
@@ -75,6 +86,7 @@ struct PngLimits {
   uint8_t max_channels = 0;  // 1 (gray), 3 (RGB and gray) or 4 (RGBA, RGB and gray)
   uint8_t max_batch = 1;     // images per summary (tf.summary.image's max_outputs)
   PngMode mode = PngMode::kStored;
+  PngLodepngHook lodepng = nullptr;  // png_lodepng_mode for kLodepng (above); unused otherwise
 };
 
 namespace png_sizing {
@@ -91,9 +103,10 @@ constexpr size_t kWindow = 2048;       // lodepng's LZ77 window (its default)
 
 // tinytb's deflate (kFast, kCompressed): an upper bound of sizeof(detail::DeflateState)
 // on any target (src/png/png_encoder.cc checks it): the filtered-byte buffer, the run list,
-// the Huffman counts, lengths, codes and scratch (2724 bytes), and 136 bytes for its
-// counters, bit writer and pointers. The two sizes are knobs in tinytb/config.h.
-constexpr size_t kDeflateStateBytes = round8(TINYTB_DEFLATE_BUFFER + 4 * TINYTB_DEFLATE_MAX_RUNS + 2724 + 136);
+// the Huffman counts, lengths, codes and scratch (2724 bytes), and 168 bytes for its
+// counters, bit writer, pointers and streamed output's drain. The two sizes are knobs in
+// tinytb/config.h.
+constexpr size_t kDeflateStateBytes = round8(TINYTB_DEFLATE_BUFFER + 4 * TINYTB_DEFLATE_MAX_RUNS + 2724 + 168);
 
 // The PNG-filtered image: one filter byte, then the row's bytes, for every row.
 constexpr size_t filtered_bytes(size_t w, size_t h, size_t ch) { return h * (1 + w * ch); }
@@ -141,13 +154,20 @@ constexpr size_t png_max_bytes(size_t width, size_t height, size_t channels) {
   return png_sizing::stored_deflate_bytes(png_sizing::filtered_bytes(width, height, channels)) + 63;
 }
 
+// The window a PNG of `mode` needs in the writer's queue when its record is larger than
+// the queue and is streamed to the sink (docs/storage.md, "Records larger than the
+// queue"): kFast/kCompressed deflate in one block's output at a time (the deflate's
+// buffer and slack); the other modes need none (their sizes are known before writing).
+constexpr size_t png_stream_window_bytes(PngMode mode) {
+  return mode == PngMode::kFast || mode == PngMode::kCompressed ? png_sizing::round8(TINYTB_DEFLATE_BUFFER + 32) : 0;
+}
+
 // The arena a configuration needs, for any image content (usable in static_assert).
 // `pointer_bytes` is the target's pointer size: the default is this build's.
 constexpr size_t png_arena_bytes(size_t width, size_t height, size_t channels, PngMode mode, size_t batch = 1,
                                  size_t pointer_bytes = sizeof(void*)) {
   using namespace png_sizing;
-  const size_t fixed = kAlignSlack + batch * kSlotBytes + kScratchBytes + round8(width * channels) +
-                       round8(4 * width * channels);
+  const size_t fixed = kAlignSlack + batch * kSlotBytes + kScratchBytes + round8(width * channels);
   if (mode == PngMode::kStored) return fixed;
   // tinytb's deflate: the second row buffer (the row above, which the filters read) and
   // the deflate state. Nothing grows with the height: the PNG goes straight into the
@@ -215,6 +235,15 @@ class PngEncoderBase {
 template <uint32_t MaxWidth, uint32_t MaxHeight, uint8_t MaxChannels = 3, PngMode Mode = PngMode::kStored,
           uint8_t MaxBatch = 1>
 class PngEncoder : public PngEncoderBase {
+  // The hook is named only in the kLodepng instantiation: other modes do not link lodepng.
+  template <PngMode M, bool = (M == PngMode::kLodepng)>
+  struct Lodepng {
+    static constexpr PngLodepngHook kHook = nullptr;
+  };
+  template <PngMode M>
+  struct Lodepng<M, true> {
+    static constexpr PngLodepngHook kHook = &png_lodepng_mode;
+  };
   static_assert(MaxWidth >= 1 && MaxWidth <= ImageView::kMaxImageSide, "MaxWidth must be 1..16384");
   static_assert(MaxHeight >= 1 && MaxHeight <= ImageView::kMaxImageSide, "MaxHeight must be 1..16384");
   static_assert(MaxChannels == 1 || MaxChannels == 3 || MaxChannels == 4, "MaxChannels must be 1, 3 or 4");
@@ -226,7 +255,8 @@ class PngEncoder : public PngEncoderBase {
   static constexpr size_t storage_bytes() { return sizeof(PngEncoder); }
 
   PngEncoder()
-      : PngEncoderBase(arena_, sizeof(arena_), PngLimits{MaxWidth, MaxHeight, MaxChannels, MaxBatch, Mode},
+      : PngEncoderBase(arena_, sizeof(arena_),
+                       PngLimits{MaxWidth, MaxHeight, MaxChannels, MaxBatch, Mode, Lodepng<Mode>::kHook},
                        config_check::this_build()) {}
 
  private:

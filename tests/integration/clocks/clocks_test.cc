@@ -80,16 +80,20 @@ static void test_ticks_to_ms() {
 }
 
 static void test_wall_rule() {
-  check(tinytb::wall_seconds_or_unknown(0, 0) == 0.0, "wall: 1970 is not known");
-  check(tinytb::wall_seconds_or_unknown(1577836799, 999999) == 0.0, "wall: the second before 2020 is not known");
-  check(tinytb::wall_seconds_or_unknown(1577836800, 500000) == 1577836800.5, "wall: 2020 onwards is known");
+  check(!tinytb::wall_time_known(tinytb::wall_time_or_unknown(0, 0)), "wall: 1970 is not known");
+  check(!tinytb::wall_time_known(tinytb::wall_time_or_unknown(1577836799, 999999999)),
+        "wall: the second before 2020 is not known");
+  check(!tinytb::wall_time_known(tinytb::wall_time_or_unknown(1577836800, 1000000000)),
+        "wall: nanoseconds beyond a second are not known");
+  const tinytb::WallTime t = tinytb::wall_time_or_unknown(1577836800, 500000000);
+  check(t.seconds == 1577836800 && t.nanos == 500000000u, "wall: 2020 onwards is known");
 }
 
 static void test_arduino() {
   g_millis = 0xFFFFFF00ul;
   const tinytb::Clock clock = tinytb::arduino_clock();
   check(clock.uptime_ms != nullptr, "arduino: has uptime");
-  check(clock.wall_seconds == nullptr, "arduino: no wall time on a core without one");
+  check(clock.wall_time == nullptr, "arduino: no wall time on a core without one");
   const uint64_t before = clock.uptime_ms();
   g_millis = 0x100ul;  // millis() wrapped (day 49.7)
   const uint64_t after = clock.uptime_ms();
@@ -100,7 +104,7 @@ static void test_arduino() {
 static void test_freertos() {
   g_ticks = 0xFFFFFFFEu;
   const tinytb::Clock clock = tinytb::freertos_clock();
-  check(clock.wall_seconds == nullptr, "freertos: no wall time");
+  check(clock.wall_time == nullptr, "freertos: no wall time");
   const uint64_t before = clock.uptime_ms();
   check(before == uint64_t{0xFFFFFFFEu} * 10u, "freertos: 100 Hz ticks are 10 ms");
   g_ticks = 3;
@@ -113,8 +117,8 @@ static void test_esp_idf() {
   check(clock.uptime_ms() == 123456u, "esp-idf: esp_timer microseconds to ms");
   timeval tv{};
   gettimeofday(&tv, nullptr);
-  const double wall = clock.wall_seconds();
-  check(wall > static_cast<double>(tv.tv_sec) - 5 && wall < static_cast<double>(tv.tv_sec) + 5,
+  const tinytb::WallTime wall = clock.wall_time();
+  check(wall.seconds > tv.tv_sec - 5 && wall.seconds < tv.tv_sec + 5,
         "esp-idf: wall time is gettimeofday (this host's clock is set)");
 }
 
@@ -123,12 +127,12 @@ static void test_zephyr() {
   device rtc{true};
   tinytb::Clock clock = tinytb::zephyr_clock(nullptr);
   check(clock.uptime_ms() == 86400000u, "zephyr: k_uptime_get");
-  check(clock.wall_seconds == nullptr, "zephyr: no RTC given, no wall time");
+  check(clock.wall_time == nullptr, "zephyr: no RTC given, no wall time");
   device not_ready{false};
   clock = tinytb::zephyr_clock(&not_ready);
-  check(clock.wall_seconds == nullptr, "zephyr: an RTC that is not ready gives no wall time");
+  check(clock.wall_time == nullptr, "zephyr: an RTC that is not ready gives no wall time");
   clock = tinytb::zephyr_clock(&rtc);
-  check(clock.wall_seconds != nullptr, "zephyr: a ready RTC gives wall time");
+  check(clock.wall_time != nullptr, "zephyr: a ready RTC gives wall time");
   memset(&g_rtc_time, 0, sizeof(g_rtc_time));
   g_rtc_time.tm_year = 2026 - 1900;
   g_rtc_time.tm_mon = 11;
@@ -136,12 +140,13 @@ static void test_zephyr() {
   g_rtc_time.tm_hour = 1;
   g_rtc_time.tm_nsec = 250000000;
   g_rtc_rc = 0;
-  check(clock.wall_seconds() == 1796605200.25, "zephyr: 2026-12-07T01:00:00.25Z from the RTC");
+  const tinytb::WallTime now = clock.wall_time();
+  check(now.seconds == 1796605200 && now.nanos == 250000000u, "zephyr: 2026-12-07T01:00:00.25Z from the RTC");
   g_rtc_rc = -ENODATA;
-  check(clock.wall_seconds() == 0.0, "zephyr: an RTC with no time yet is not known");
+  check(!tinytb::wall_time_known(clock.wall_time()), "zephyr: an RTC with no time yet is not known");
   g_rtc_rc = 0;
   g_rtc_time.tm_year = 70;
-  check(clock.wall_seconds() == 0.0, "zephyr: an RTC at 1970 is not known");
+  check(!tinytb::wall_time_known(clock.wall_time()), "zephyr: an RTC at 1970 is not known");
 }
 
 int main() {
