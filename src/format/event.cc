@@ -38,11 +38,17 @@ bool encode_floats(pb_ostream_t* stream, const pb_field_t* field, void* const* a
 }
 
 // String `index` of `source` as one length-delimited field (its key already written).
+bool to_split(pb_ostream_t* stream, const pb_byte_t* data, size_t size);
+bool add_hole(pb_ostream_t* stream, const Blob& blob, const void* context, size_t index);
+
 bool encode_blob(pb_ostream_t* stream, const StringSource& source, size_t index) {
   const Blob blob = source.at(source.context, index);
   if (blob.data != nullptr || blob.size == 0) return pb_encode_string(stream, blob.data, blob.size);
   if (blob.produce == nullptr || !pb_encode_varint(stream, blob.size)) return false;
   if (stream->callback == nullptr) return pb_write(stream, nullptr, blob.size);  // sizing: count, produce nothing
+  if (stream->callback == to_split) {  // left as a hole: produced later, outside nanopb
+    return add_hole(stream, blob, source.context, index) && pb_write(stream, nullptr, blob.size);
+  }
   const size_t start = stream->bytes_written;
   ByteOut out(stream);
   return blob.produce(source.context, index, &out) && stream->bytes_written - start == blob.size;
@@ -215,6 +221,19 @@ bool encode_classic_values(pb_ostream_t* stream, const pb_field_t* field, ValueC
   return true;
 }
 
+// PluginData.content produced by the spec's plugin_produce (sizing passes only count it).
+bool encode_plugin_produced(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
+  const SummarySpec& spec = *static_cast<const ValueContext*>(*arg)->spec;
+  const size_t size = spec.plugin_content_size;
+  if (spec.plugin_produce == nullptr || !pb_encode_tag_for_field(stream, field) || !pb_encode_varint(stream, size)) {
+    return false;
+  }
+  if (stream->callback == nullptr) return pb_write(stream, nullptr, size);
+  const size_t start = stream->bytes_written;
+  ByteOut out(stream);
+  return spec.plugin_produce(spec.plugin_context, &out) && stream->bytes_written - start == size;
+}
+
 bool encode_value(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
   ValueContext* ctx = static_cast<ValueContext*>(*arg);
   const SummarySpec& spec = *ctx->spec;
@@ -251,8 +270,10 @@ bool encode_value(pb_ostream_t* stream, const pb_field_t* field, void* const* ar
     value.metadata.plugin_data.plugin_name.arg = &ctx->plugin;
     value.metadata.data_class = static_cast<tinytb_pb_DataClass>(spec.data_class);
     if (spec.plugin_content_size > 0) {
-      value.metadata.plugin_data.content.funcs.encode = encode_text;
-      value.metadata.plugin_data.content.arg = &ctx->plugin_content;
+      value.metadata.plugin_data.content.funcs.encode =
+          spec.plugin_content == nullptr ? encode_plugin_produced : encode_text;
+      value.metadata.plugin_data.content.arg = spec.plugin_content == nullptr ? static_cast<void*>(ctx)
+                                                                               : &ctx->plugin_content;
     }
   }
   return pb_encode_tag_for_field(stream, field) && pb_encode_submessage(stream, tinytb_pb_Summary_Value_fields, &value);
@@ -268,7 +289,10 @@ struct EventContext {
 
 void build(const EventSpec& event, EventContext* ctx) {
   ctx->proto = tinytb_pb_Event{};
-  ctx->proto.wall_time = event.wall_time;
+  // The bits as they are: a copy, no floating-point arithmetic (nanopb writes the field's
+  // memory as a fixed64, and leaves it out when all its bytes are zero).
+  static_assert(sizeof(ctx->proto.wall_time) == sizeof(event.wall_time_bits), "Event.wall_time is a double");
+  memcpy(&ctx->proto.wall_time, &event.wall_time_bits, sizeof(event.wall_time_bits));
   ctx->proto.step = event.step;
   if (event.summary == nullptr) {
     ctx->version = Text{kFileVersion, sizeof(kFileVersion) - 1};
@@ -317,6 +341,78 @@ bool encode_event_general(const EventSpec& event, uint8_t* out, size_t size) {
   build(event, &ctx);
   pb_ostream_t stream = pb_ostream_from_buffer(out, size);
   stream.callback = move_into_buffer;
+  return pb_encode(&stream, tinytb_pb_Event_fields, &ctx.proto) && stream.bytes_written == size;
+}
+
+namespace {
+bool to_event_out(pb_ostream_t* stream, const pb_byte_t* data, size_t size) {
+  const EventOut* out = static_cast<const EventOut*>(stream->state);
+  return out->write(out->context, data, size);
+}
+}  // namespace
+
+namespace {
+
+// The split stream: gap bytes up from scratch[0], hole records down from its end; a null
+// `data` is a hole's bytes, which are only counted.
+bool to_split(pb_ostream_t* stream, const pb_byte_t* data, size_t size) {
+  EventSplit* split = static_cast<EventSplit*>(stream->state);
+  if (data == nullptr) return true;
+  if (size > split->records_start() - split->gap_bytes) return false;
+  memcpy(split->scratch + split->gap_bytes, data, size);
+  split->gap_bytes += size;
+  return true;
+}
+
+bool add_hole(pb_ostream_t* stream, const Blob& blob, const void* context, size_t index) {
+  EventSplit* split = static_cast<EventSplit*>(stream->state);
+  if (split->records_start() - split->gap_bytes < sizeof(EventHole)) return false;
+  const EventHole hole{blob.produce, context, index, blob.size, split->gap_bytes};
+  ++split->holes;
+  memcpy(split->scratch + split->records_start(), &hole, sizeof(hole));  // the scratch may be unaligned
+  return true;
+}
+
+}  // namespace
+
+EventHole EventSplit::hole(size_t i) const {
+  EventHole h;
+  memcpy(&h, scratch + scratch_bytes - (i + 1) * sizeof(EventHole), sizeof(h));
+  return h;
+}
+
+bool encode_event_split(const EventSpec& event, size_t size, uint8_t* scratch, size_t scratch_bytes,
+                        EventSplit* split) {
+  *split = EventSplit{};
+  split->scratch = scratch;
+  split->scratch_bytes = scratch_bytes;
+  EventContext ctx;
+  build(event, &ctx);
+  pb_ostream_t stream = PB_OSTREAM_SIZING;
+  stream.callback = to_split;
+  stream.state = split;
+  stream.max_size = size;
+  return pb_encode(&stream, tinytb_pb_Event_fields, &ctx.proto) && stream.bytes_written == size;
+}
+
+bool produce_hole(const EventHole& hole, EventOut out) {
+  if (out.write == nullptr || hole.produce == nullptr) return false;
+  pb_ostream_t stream = PB_OSTREAM_SIZING;
+  stream.callback = to_event_out;
+  stream.state = &out;
+  stream.max_size = hole.size;
+  ByteOut bytes(&stream);
+  return hole.produce(hole.context, hole.index, &bytes) && stream.bytes_written == hole.size;
+}
+
+bool encode_event_stream(const EventSpec& event, size_t size, EventOut out) {
+  if (out.write == nullptr) return false;
+  EventContext ctx;
+  build(event, &ctx);  // nanopb for every shape: the direct path's bytes are the same (event_direct_test)
+  pb_ostream_t stream = PB_OSTREAM_SIZING;
+  stream.callback = to_event_out;
+  stream.state = &out;
+  stream.max_size = size;
   return pb_encode(&stream, tinytb_pb_Event_fields, &ctx.proto) && stream.bytes_written == size;
 }
 
@@ -378,12 +474,6 @@ uint8_t* put_le(uint8_t* p, uint64_t v, int bytes) {
   return p;
 }
 
-uint64_t double_bits(double d) {
-  uint64_t bits = 0;
-  memcpy(&bits, &d, sizeof(bits));
-  return bits;
-}
-
 // The lengths of every nested message, computed once for sizing and encoding alike.
 struct ScalarLayout {
   size_t plugin_name_len;
@@ -418,7 +508,7 @@ void scalar_layout(const EventSpec& event, ScalarLayout* l) {
   }
   l->summary = delimited_bytes(l->value);
   l->event = delimited_bytes(l->summary);
-  if (double_bits(event.wall_time) != 0) l->event += 1 + 8;
+  if (event.wall_time_bits != 0) l->event += 1 + 8;
   if (event.step != 0) l->event += 1 + varint_bytes(static_cast<uint64_t>(event.step));
 }
 
@@ -430,6 +520,7 @@ bool is_direct_event(const EventSpec& event) {
   const TensorSpec& t = spec->tensor;
   if (spec->classic.kind == ValueKind::kSimple) return kClassicBuilt && t.floats != nullptr;
   if (spec->classic.kind != ValueKind::kTensor || spec->plugin_name == nullptr) return false;
+  if (spec->plugin_content == nullptr && spec->plugin_content_size > 0) return false;  // produced content
   return t.dtype == DType::kFloat && t.rank == 0 && t.float_count == 1 && t.floats != nullptr &&
          t.strings.count == 0 && t.content.size == 0 && static_cast<uint8_t>(spec->data_class) < 0x80;
 }
@@ -449,7 +540,7 @@ bool encode_event(const EventSpec& event, uint8_t* out, size_t size) {
   if (l.event != size) return false;
   const SummarySpec& spec = *event.summary;
   uint8_t* p = out;
-  const uint64_t wall = double_bits(event.wall_time);
+  const uint64_t wall = event.wall_time_bits;
   if (wall != 0) {
     *p++ = kKeyWallTime;
     p = put_le(p, wall, 8);

@@ -13,7 +13,7 @@ namespace detail {
 
 // What one Event carries besides its time and step.
 struct EventSpec {
-  double wall_time = 0.0;
+  uint64_t wall_time_bits = 0;  // Event.wall_time, the double's bits (0: left out)
   int64_t step = 0;
   const SummarySpec* summary = nullptr;  // null: a file_version event
 };
@@ -27,6 +27,48 @@ bool event_size(const EventSpec& event, size_t* size);
 // Serialize the Event into out[0, size) where size came from event_size().
 // False if the encoder fails or the output would not be exactly `size` bytes.
 bool encode_event(const EventSpec& event, uint8_t* out, size_t size);
+
+// Where a streamed event's bytes go: write() takes all `size` bytes or returns false
+// (the encoding stops there).
+struct EventOut {
+  bool (*write)(void* context, const uint8_t* data, size_t size) = nullptr;
+  void* context = nullptr;
+};
+
+// The same bytes as encode_event(), `size` of them (from event_size()), handed to `out`
+// in pieces as they are encoded instead of into one buffer: for a record larger than
+// the writer's queue. Blobs are produced once, while they are written. False if `out`
+// failed, a producer failed, or the bytes were not exactly `size`.
+bool encode_event_stream(const EventSpec& event, size_t size, EventOut out);
+
+// The same event in two steps, so that produced strings (a PNG compressed while it is
+// written) run at the caller's stack depth instead of deep inside nanopb's nested
+// messages. encode_event_split() encodes the event into scratch[0, scratch_bytes) with
+// every produced string left out as a hole: the bytes between the holes ("gap bytes")
+// from scratch[0] up, one EventHole record per hole from the end down. False when they
+// do not fit (then use encode_event_stream()) or the encoder fails. Afterwards the event
+// is: gap bytes up to hole 0's offset, hole 0's bytes (produce_hole()), gap bytes up to
+// hole 1's offset, ..., the rest of the gap bytes.
+struct EventHole {
+  bool (*produce)(const void* context, size_t index, ByteOut* out);
+  const void* context;
+  size_t index;
+  size_t size;    // bytes the hole holds
+  size_t offset;  // gap bytes before it
+};
+struct EventSplit {
+  uint8_t* scratch = nullptr;
+  size_t scratch_bytes = 0;
+  size_t gap_bytes = 0;  // scratch[0, gap_bytes)
+  size_t holes = 0;      // records in scratch[scratch_bytes - holes * sizeof(EventHole), scratch_bytes)
+  EventHole hole(size_t i) const;
+  // The first byte the records take: scratch[gap_bytes, records_start()) is free again.
+  size_t records_start() const { return scratch_bytes - holes * sizeof(EventHole); }
+};
+bool encode_event_split(const EventSpec& event, size_t size, uint8_t* scratch, size_t scratch_bytes,
+                        EventSplit* split);
+// Hole `hole`'s bytes, exactly hole.size of them, through `out`.
+bool produce_hole(const EventHole& hole, EventOut out);
 
 // The two functions above take a direct path (hand-written bytes, no nanopb) for an
 // event of the scalar shape: a classic simple_value (ValueKind::kSimple), or a summary of

@@ -109,6 +109,11 @@ struct SummarySpec {
   // PluginData.content (a serialized plugin proto, e.g. AudioPluginData); empty = version 0.
   const uint8_t* plugin_content = nullptr;
   size_t plugin_content_size = 0;
+  // Or, with plugin_content null: plugin_content_size bytes that plugin_produce(plugin_context,
+  // out) writes while the event is encoded (never during the sizing passes), so a plugin proto
+  // is streamed from its inputs instead of being serialized into a buffer first (hparams).
+  bool (*plugin_produce)(const void* context, ByteOut* out) = nullptr;
+  const void* plugin_context = nullptr;
   bool with_metadata = true;  // tensor form only: classic values carry no metadata
   TensorSpec tensor;
   ClassicSpec classic;

@@ -70,6 +70,10 @@ Status place_pngs(void* context, uint8_t* payload, size_t bytes) {
   return static_cast<ImageSource*>(context)->batch.place(payload, bytes);
 }
 
+Status measure_pngs(void* context, uint8_t* window, size_t bytes) {
+  return static_cast<ImageSource*>(context)->batch.measure(window, bytes);
+}
+
 // ---- files already encoded -----------------------------------------------------------------
 
 bool jpeg_declared_size(const uint8_t* p, size_t n, uint32_t* width, uint32_t* height) {
@@ -113,16 +117,21 @@ Blob encoded_at(const void* context, size_t index) {
 }  // namespace
 
 Status make_images(PngEncoderBase& png, const ImageView* views, size_t count, ImageSource* source,
-                   SummarySpec* spec, PlaceHook* place) {
+                   SummarySpec* spec, PlaceHook* place, StreamHook* stream) {
   const Status s = source->batch.begin(png, views, count);
   if (s != Status::kOk) return s;
   decimal(source->width_text, source->batch.width);
   decimal(source->height_text, source->batch.height);
   make_image_spec(count, source, png_at, spec);
   *place = PlaceHook{};
+  *stream = StreamHook{};
   if (source->batch.deflate) {  // compressed into the queue once there is room for the record
     place->place = place_pngs;
     place->context = source;
+    // or, for a record beyond the queue, deflated twice: counted, then streamed
+    stream->measure = measure_pngs;
+    stream->context = source;
+    stream->window_bytes = png_stream_window_bytes(png.limits().mode);
   }
   return Status::kOk;
 }

@@ -36,8 +36,9 @@ struct ImageSource {
 // filled (place: tinytb's deflate compresses into the queue through it) and
 // end_images() must follow once the event has been logged or refused; on an error
 // nothing is taken and nothing is usable.
+// `stream` is filled likewise: for tinytb's deflate, the sizing pass of a streamed record.
 Status make_images(PngEncoderBase& png, const ImageView* views, size_t count, ImageSource* source,
-                   SummarySpec* spec, PlaceHook* place);
+                   SummarySpec* spec, PlaceHook* place, StreamHook* stream);
 
 // Releases the encoder and returns the logging call's status: `logged` (what the writer
 // returned), or, when an image failed to encode while the record was sized or placed

@@ -33,6 +33,17 @@ struct PlaceHook {
   void* context = nullptr;
 };
 
+// Work before a record larger than the writer's queue is streamed to the sink
+// (docs/storage.md, "Records larger than the queue"): the writer has flushed its queue and
+// calls measure(context, window, bytes) with `window_bytes` of it (or more) that the
+// summary's producers may use until the record is written. After kOk every blob's at()
+// gives its exact size. Null measure: the sizes are exact already; window_bytes is 0.
+struct StreamHook {
+  Status (*measure)(void* context, uint8_t* window, size_t bytes) = nullptr;
+  void* context = nullptr;
+  size_t window_bytes = 0;
+};
+
 // A scalar: DT_FLOAT rank 0, plugin "scalars", data class SCALAR. `value` must
 // outlive the spec.
 void make_scalar(const float* value, SummarySpec* spec);

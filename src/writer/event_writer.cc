@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "base/decimal.h"
 #include "format/event.h"
 #include "format/names.h"
 #include "summary/summary.h"
@@ -44,7 +45,6 @@ Status join_tag(TagRef tag, char* out, size_t max_len, size_t* len) {
 
 bool new_tag_ok(const char* tag, size_t len) { return detail::is_clean_utf8(tag, len); }
 
-bool valid_wall_seconds(double t) { return t > 0.0 && t < 1e12; }  // false for NaN and infinities
 
 }  // namespace
 
@@ -91,7 +91,8 @@ Status EventWriterBase::open(Sink& sink, const WriterOptions& options) {
   if (!fits) return Status::kInvalidArgument;
 
   // Steps are per run: reopening the same directory keeps them, another one starts afresh.
-  if (strcmp(dir, dir_) != 0) {
+  // (memcmp of the new path and its NUL, not strcmp: newlib's strcmp alone is 0.7 KB of flash.)
+  if (memcmp(dir, dir_, pos + 1) != 0) {
     tag_count_ = 0;
     memcpy(dir_, dir, pos + 1);
   }
@@ -119,9 +120,9 @@ Status EventWriterBase::open(Sink& sink, const WriterOptions& options) {
 
 Status EventWriterBase::open_file() {
   uint32_t stamp = file_stamp_;
-  if (clock_.wall_seconds != nullptr) {
-    const double t = clock_.wall_seconds();
-    if (valid_wall_seconds(t)) stamp = t >= 4294967295.0 ? 0xFFFFFFFFu : static_cast<uint32_t>(t);
+  if (clock_.wall_time != nullptr) {
+    const WallTime t = clock_.wall_time();
+    if (wall_time_known(t)) stamp = t.seconds >= 0xFFFFFFFF ? 0xFFFFFFFFu : static_cast<uint32_t>(t.seconds);
   }
   // The port chooses the name's form (Sink::name_file); the writer only ever asks for
   // a fresh one, so an existing file is skipped, never opened.
@@ -153,7 +154,7 @@ Status EventWriterBase::open_file() {
   // The first record: file_version, written and synced at once so the file is valid.
   uint8_t record[file_version_record_bytes()];
   detail::EventSpec event;
-  event.wall_time = wall_time();
+  event.wall_time_bits = wall_time_bits(wall_time());
   size_t payload = 0;
   if (!detail::event_size(event, &payload) || payload + kRecordOverheadBytes > sizeof(record) ||
       !detail::encode_event(event, record + kRecordHeaderBytes, payload)) {
@@ -336,24 +337,17 @@ Status EventWriterBase::close() {
 
 // ---- time -------------------------------------------------------------------------------
 
-double EventWriterBase::wall_time() const {
-  if (clock_.wall_seconds != nullptr) {
-    const double t = clock_.wall_seconds();
-    if (valid_wall_seconds(t)) return t;
-  }
-  if (clock_.uptime_ms != nullptr) return static_cast<double>(clock_.uptime_ms()) / 1000.0;
-  return 0.0;
-}
+WallTime EventWriterBase::wall_time() const { return clock_time(clock_); }
 
 bool EventWriterBase::now_ms(uint64_t* ms) const {
   if (clock_.uptime_ms != nullptr) {
     *ms = clock_.uptime_ms();
     return true;
   }
-  if (clock_.wall_seconds != nullptr) {
-    const double t = clock_.wall_seconds();
-    if (valid_wall_seconds(t)) {
-      *ms = static_cast<uint64_t>(t * 1000.0);
+  if (clock_.wall_time != nullptr) {
+    const WallTime t = clock_.wall_time();
+    if (wall_time_known(t)) {
+      *ms = static_cast<uint64_t>(t.seconds) * 1000u + t.nanos / 1000000u;
       return true;
     }
   }
@@ -380,7 +374,8 @@ Status EventWriterBase::log_summary(TagRef tag, int64_t step, Summary& summary) 
   spec.tag = scratch;
   spec.tag_len = tag_len;
   detail::EventSpec event;
-  event.wall_time = wall_time();
+  // A value taken earlier carries its own time (set_value_time: the async writer).
+  event.wall_time_bits = wall_time_bits(wall_time_known(value_time_) ? value_time_ : wall_time());
   event.step = step;
   event.summary = &spec;
 
@@ -389,7 +384,8 @@ Status EventWriterBase::log_summary(TagRef tag, int64_t step, Summary& summary) 
   spec.with_metadata = true;
   size_t payload = 0;
   if (!detail::event_size(event, &payload)) return Status::kEncodeError;
-  if (payload + kRecordOverheadBytes > queue_cap_) return Status::kTooLarge;
+  // Larger than the queue even empty: the record goes to the sink in pieces instead.
+  if (payload + kRecordOverheadBytes > queue_cap_) return stream_record(slot, step, event, summary);
   s = make_room(payload + kRecordOverheadBytes);
   if (s != Status::kOk) return s;
   // Blobs produced before the record (compressed images) go into the room just made.

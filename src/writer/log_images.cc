@@ -12,7 +12,7 @@ Status EventWriterBase::log_images(detail::TagRef tag, int64_t step, const Image
   // The PNG strings read `source` while log_summary() sizes, places and encodes the event.
   detail::ImageSource source;
   Summary summary;
-  const Status s = detail::make_images(png, views, count, &source, &summary.spec, &summary.place);
+  const Status s = detail::make_images(png, views, count, &source, &summary.spec, &summary.place, &summary.stream);
   if (s != Status::kOk) return s;
   if (classic_form()) {
     detail::make_classic_images(source.batch.width, source.batch.height, source.batch.channels, &summary.spec);

@@ -13,6 +13,8 @@ struct EventWriterBase::Summary {
   // Optional work once the queue has room for the record (images compressed straight into
   // the queue): summary/summary.h.
   detail::PlaceHook place;
+  // Optional work before a record larger than the queue is streamed (summary/summary.h).
+  detail::StreamHook stream;
 };
 
 }  // namespace tinytb

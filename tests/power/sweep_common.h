@@ -60,11 +60,15 @@ struct Claims {
   bool closed = false;                    // close() returned kOk
   int64_t last_step_tried = -1;           // the highest step the session got to
   std::vector<Status> statuses;           // every call's result, for the error sweep's report
+  // Streamed values (records larger than the queue) refused with a storage error: where the
+  // failed sync could not be followed by a cut, the record may stay whole in the abandoned
+  // file (docs/storage.md, "Records larger than the queue").
+  std::vector<Logged> maybe;
 };
 
 // The tags run_session() logs, and the block the application persists steps in: after a
 // power cut, the next boot resumes after the block holding the last step it got to.
-inline const char* const kTags[] = {"loss", "train/lr", "notes", "camera/frame"};
+inline const char* const kTags[] = {"loss", "train/lr", "notes", "camera/frame", "camera/big"};
 constexpr int64_t kStepBlock = 16;
 
 inline uint64_t g_uptime_ms = 0;
@@ -86,6 +90,21 @@ inline tinytb::WriterOptions options_for(const Policy& p, uint32_t boot) {
 
 constexpr uint32_t kFrameW = 24;
 constexpr uint32_t kFrameH = 16;
+// A frame whose record (about 1.3 KB) is larger than the 1 KiB queue: it streams to the sink
+// past the queue in several writes (docs/storage.md, "Records larger than the queue"); where
+// rotate_bytes is below it, it is kTooLarge.
+constexpr uint32_t kBigW = 40;
+constexpr uint32_t kBigH = 30;
+
+inline std::string big_pixels(int64_t step) {
+  std::string px(kBigW * kBigH, '\0');
+  for (uint32_t y = 0; y < kBigH; ++y) {
+    for (uint32_t x = 0; x < kBigW; ++x) {
+      px[y * kBigW + x] = static_cast<char>((x * 5 + y * 11 + static_cast<uint32_t>(step) * 17) & 0xFFu);
+    }
+  }
+  return px;
+}
 
 // A camera frame that differs at every step.
 inline std::string frame_pixels(int64_t step) {
@@ -153,6 +172,15 @@ void run_session(Writer& w, const Policy& p, int64_t first, int64_t count, Claim
     if (s == Status::kOk) c->accepted.push_back({tag, step, frame_body(kFrameW, kFrameH, px)});
     note(s);
   };
+  auto big = [&](const char* tag, int64_t step) {
+    static tinytb::PngEncoder<kBigW, kBigH, 1> stored;
+    const std::string px = big_pixels(step);
+    const tinytb::ImageView frame = tinytb::ImageView::frame(tinytb::PixelFormat::kGray8, px.data(), kBigW, kBigH);
+    const Status s = w.image(tag, step, frame, stored);
+    if (s == Status::kOk) c->accepted.push_back({tag, step, frame_body(kBigW, kBigH, px)});
+    if (s == Status::kIoError || s == Status::kNoSpace) c->maybe.push_back({tag, step, frame_body(kBigW, kBigH, px)});
+    note(s);
+  };
   auto confirm = [&](Status s) {
     if (s == Status::kDataLost) c->lost_ranges.push_back({c->confirmed, c->accepted.size()});
     if (s == Status::kOk || s == Status::kDataLost) c->confirmed = c->accepted.size();
@@ -172,6 +200,10 @@ void run_session(Writer& w, const Policy& p, int64_t first, int64_t count, Claim
     }
     if (step % 4 == 1) {
       image("camera/frame", step);
+      if (dead()) return;
+    }
+    if (step % 8 == 3) {
+      big("camera/big", step);
       if (dead()) return;
     }
     if (step % 7 == 6) {
@@ -255,9 +287,12 @@ inline std::string body_of(const tinytb_test::ParsedValue& v) {
 //   - the first value of each tag in the run carries its metadata.
 template <typename TailAllowed>
 Verdict check_files(const std::vector<FileImage>& files, const std::vector<Logged>& accepted, bool allow_duplicates,
-                    TailAllowed tail_allowed, std::vector<Logged>* found) {
+                    TailAllowed tail_allowed, std::vector<Logged>* found, const std::vector<Logged>* maybe = nullptr) {
   Verdict v;
   std::map<std::pair<std::string, int64_t>, std::string> logged;
+  if (maybe != nullptr) {
+    for (const Logged& l : *maybe) logged[{l.tag, l.step}] = l.body;  // a refused streamed record (Claims)
+  }
   for (const Logged& l : accepted) logged[{l.tag, l.step}] = l.body;
   for (size_t i = 1; i < files.size(); ++i) {
     if (!(files[i - 1].name < files[i].name)) v.fail("names out of creation order: " + files[i].name);
@@ -341,7 +376,7 @@ inline bool export_case(const std::string& dir, const std::vector<FileImage>& fi
 inline Verdict check_after_cut(const std::vector<FileImage>& files, const Claims& c, bool with_errors,
                                std::vector<std::string>* errors) {
   std::vector<Logged> found;
-  Verdict v = check_files(files, c.accepted, with_errors, [](size_t) { return true; }, &found);
+  Verdict v = check_files(files, c.accepted, with_errors, [](size_t) { return true; }, &found, &c.maybe);
   errors->insert(errors->end(), v.errors.begin(), v.errors.end());
   std::set<std::pair<std::string, int64_t>> have;
   for (const Logged& l : found) have.insert({l.tag, l.step});
@@ -384,8 +419,10 @@ inline Verdict check_after_boot(const std::vector<FileImage>& files, size_t file
                                 std::vector<std::string>* errors) {
   std::vector<Logged> all = c.accepted;
   all.insert(all.end(), c2.accepted.begin(), c2.accepted.end());
+  std::vector<Logged> maybe = c.maybe;
+  maybe.insert(maybe.end(), c2.maybe.begin(), c2.maybe.end());
   const size_t last = files.empty() ? 0 : files.size() - 1;
-  Verdict v = check_files(files, all, with_errors, [&](size_t i) { return i != last; }, nullptr);
+  Verdict v = check_files(files, all, with_errors, [&](size_t i) { return i != last; }, nullptr, &maybe);
   errors->insert(errors->end(), v.errors.begin(), v.errors.end());
   size_t after_boot_records = 0;
   for (size_t i = files_before; i < files.size(); ++i) after_boot_records += v.complete_records[i] - 1;

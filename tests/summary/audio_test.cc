@@ -15,6 +15,7 @@
 #include "test_sink.h"
 #include "tinytb/writer/event_writer.h"
 #include "tinytb/summary/sizing.h"
+#include "wall_clock.h"
 
 namespace {
 
@@ -23,14 +24,14 @@ using tinytb_test::tensor_form;
 using tinytb::AudioClip;
 using tinytb::Status;
 
-double wall() { return 1.7e9; }
+tinytb::WallTime wall() { return wall_time_of(1.7e9); }
 
 class AudioTest : public ::testing::Test {
  protected:
   void SetUp() override {
     options.logdir = "logs";
     options.run = "run";
-    options.clock.wall_seconds = wall;
+    options.clock.wall_time = wall;
     options.max_queue = 1000;
     ASSERT_EQ(writer.open(sink, options), Status::kOk);
   }
@@ -166,8 +167,8 @@ TEST_F(AudioTest, BadInputIsRefusedNothingIsWrittenAndTheWriterStaysUsable) {
   const AudioClip two_bad[] = {good, empty};
   EXPECT_EQ(writer.audio("a", 0, two_bad, 2, 16000), Status::kInvalidArgument);
   std::vector<int16_t> long_clip(5000);  // 10 044 bytes: more than the 8 KiB queue
+  for (size_t i = 0; i < long_clip.size(); ++i) long_clip[i] = static_cast<int16_t>(i * 7);
   const AudioClip too_long(long_clip.data(), long_clip.size());
-  EXPECT_EQ(writer.audio("a", 0, &too_long, 1, 16000), Status::kTooLarge);
   const AudioClip huge(pcm, size_t{1} << 31);  // beyond a WAV file's 32-bit sizes
   EXPECT_EQ(writer.audio("a", 0, &huge, 1, 16000), Status::kTooLarge);
   EXPECT_EQ(writer.audio("", 0, &good, 1, 16000), Status::kInvalidTag);
@@ -175,9 +176,15 @@ TEST_F(AudioTest, BadInputIsRefusedNothingIsWrittenAndTheWriterStaysUsable) {
   EXPECT_EQ(writer.tag_count(), 0u);
   ASSERT_EQ(writer.audio("a", 0, &good, 1, 16000), Status::kOk);  // step 0 is still free
   EXPECT_EQ(writer.audio("a", 0, &good, 1, 16000), Status::kStepNotIncreasing);
+  // A clip beyond the queue streams to the sink past it (docs/storage.md).
+  ASSERT_EQ(writer.audio("a", 1, &too_long, 1, 16000), Status::kOk);
+  EXPECT_EQ(writer.queued_bytes(), 0u);
   const auto e = events();
-  ASSERT_EQ(e.size(), 1u);
+  ASSERT_EQ(e.size(), 2u);
   EXPECT_EQ(e[0].values[0].strings[0].substr(44), le16({1, 2, 3}));
+  const std::string wav = e[1].values[0].strings[0];
+  ASSERT_EQ(wav.size(), 44u + 10000u);
+  EXPECT_EQ(wav.substr(44), le16(long_clip));
 }
 
 TEST(AudioClosed, NotOpenComesAfterArgumentChecks) {
@@ -200,7 +207,7 @@ TEST(AudioSizing, BoundHoldsAndIsTight) {
             tinytb_test::TestSink sink;
             tinytb::WriterOptions options;
             options.form = form;
-            options.clock.wall_seconds = wall;
+            options.clock.wall_time = wall;
             options.max_queue = 1;
             auto writer = std::make_unique<tinytb::EventWriter<262144, 2, 64>>();
             ASSERT_EQ(writer->open(sink, options), Status::kOk);

@@ -18,20 +18,21 @@
 #include "summary/summary.h"
 #include "test_sink.h"
 #include "tinytb/writer/event_writer.h"
+#include "wall_clock.h"
 
 namespace {
 
 using tinytb::Status;
 using tinytb::SummaryForm;
 
-double wall() { return 1.7e9; }
+tinytb::WallTime wall() { return wall_time_of(1.7e9); }
 
 // A writer of either form with room for everything below; the events it wrote.
 struct Logged {
   explicit Logged(SummaryForm form) : writer(std::make_unique<tinytb::EventWriter<300000, 16, 64>>()) {
     tinytb::WriterOptions options;
     options.form = form;
-    options.clock.wall_seconds = wall;
+    options.clock.wall_time = wall;
     options.max_queue = 1000;
     EXPECT_EQ(writer->open(sink, options), Status::kOk);
   }
@@ -82,7 +83,7 @@ TEST(ClassicForm, DirectSimpleValueMatchesNanopb) {
         spec.tag = "a/b";
         spec.tag_len = 3;
         tinytb::detail::EventSpec event;
-        event.wall_time = wall_time;
+        memcpy(&event.wall_time_bits, &wall_time, sizeof(wall_time));  // the double's bits
         event.step = step;
         event.summary = &spec;
         ASSERT_TRUE(tinytb::detail::is_direct_event(event));

@@ -10,6 +10,7 @@
 
 #include "test_sink.h"
 #include "tinytb/writer/event_writer.h"
+#include "wall_clock.h"
 
 namespace {
 
@@ -19,7 +20,7 @@ constexpr tinytb::SummaryForm kForms[] = {tinytb::SummaryForm::kTensor, tinytb::
 
 using tinytb::Status;
 
-double wall() { return 1.7e9; }
+tinytb::WallTime wall() { return wall_time_of(1.7e9); }
 
 // Bytes one call adds to the file (max_queue = 1: every record is flushed alone).
 template <typename Log>
@@ -30,7 +31,7 @@ size_t record_size(Log log, tinytb::SummaryForm form = tinytb::SummaryForm::kTen
   tinytb::WriterOptions options = tensor_form();
   options.form = form;
   options.max_queue = 1;
-  options.clock.wall_seconds = wall;
+  options.clock.wall_time = wall;
   EXPECT_EQ(writer.open(sink, options), Status::kOk);
   const size_t before = sink.last().bytes.size();
   EXPECT_EQ(log(writer), Status::kOk);
@@ -101,7 +102,7 @@ TEST(Sizing, FileVersionRecordIsExact) {
   tinytb_test::TestSink sink;
   tinytb::EventWriter<512, 1> writer;
   tinytb::WriterOptions options = tensor_form();
-  options.clock.wall_seconds = wall;
+  options.clock.wall_time = wall;
   ASSERT_EQ(writer.open(sink, options), Status::kOk);
   EXPECT_EQ(sink.last().bytes.size(), tinytb::file_version_record_bytes());
   ASSERT_EQ(writer.close(), Status::kOk);

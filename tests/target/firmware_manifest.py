@@ -28,8 +28,17 @@ CONFIGS = {  # name: (images, rgb): the Makefile's FW_CFG_* flags
     "stored-rgb160": ("stored PNG", True),
     "compressed-gray96": ("compressed PNG", False),
     "compressed-rgb160": ("compressed PNG", True),
+    "compressed-rgb640": ("compressed PNG", True),  # the color camera is VGA (COLOR below)
 }
+# The color camera's frame per configuration: size and the raw file make_frames.py wrote.
+COLOR = {"compressed-rgb640": (640, 480, "kodim23_640x480.rgb565be")}
+COLOR_DEFAULT = (160, 120, "kodim23_160x120.rgb565be")
+# Frames per configuration (the Makefile's -DTINYTB_FW_FRAMES), when not --frames' default.
+FRAMES = {"compressed-rgb640": 2}
 LABELS = ["no person", "person"]
+# Configurations built with TINYTB_FW_TOP_K=0 (the Makefile's "scalars and text"): the best class
+# as plain text, model/top_class, instead of the top-k table.
+NO_TOP_K = {"text"}
 FRAME_LINE = re.compile(
     r"^frame (\d+): log (\d+) instructions \(([^)]*)\), stack (\d+) bytes; model (\d+) instructions")
 
@@ -72,8 +81,8 @@ def top_k_table(scores):
     return "".join(row + "\n" for row in rows)
 
 
-def description(core, machine, frames, images, rgb):
-    limit = "" if images == "none" else (" up to 160x120 RGB" if rgb else " up to 96x96 gray")
+def description(core, machine, frames, images, rgb, color=COLOR_DEFAULT):
+    limit = "" if images == "none" else (" up to %dx%d RGB" % color[:2] if rgb else " up to 96x96 gray")
     return "tinytb on a %s (QEMU %s): %d frames, images: %s%s" % (core, machine, frames, images, limit)
 
 
@@ -112,13 +121,15 @@ def main(argv=None):
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     images, rgb = CONFIGS[args.config]
+    color_w, color_h, color_file = COLOR.get(args.config, COLOR_DEFAULT)
+    args.frames = FRAMES.get(args.config, args.frames)
 
     person = np.fromfile(os.path.join(args.frames_dir, "person_96x96.gray8"), np.uint8)
-    color_path = os.path.abspath(os.path.join(args.frames_dir, "kodim23_160x120.rgb565be"))
+    color_path = os.path.abspath(os.path.join(args.frames_dir, color_file))
     with open(args.console, encoding="utf-8", errors="replace") as f:
         console = f.read()
     costs, errors = read_costs(console, args.frames, images, rgb)
-    note = description(args.core, args.machine, args.frames, images, rgb)
+    note = description(args.core, args.machine, args.frames, images, rgb, (color_w, color_h))
     if not console.startswith(note + "\n"):
         errors.append("the console's first line is not %r" % note)
     if errors:
@@ -130,7 +141,8 @@ def main(argv=None):
     os.makedirs(sources, exist_ok=True)
     scalars = {t: [] for t in ("model/person_score", "model/instructions", "tinytb/log_instructions",
                                "tinytb/log_stack_bytes")}
-    text = {"board": [[0, {"shape": [], "values": [note]}]], "model/top_classes": []}
+    top_tag = "model/top_class" if args.config in NO_TOP_K else "model/top_classes"
+    text = {"board": [[0, {"shape": [], "values": [note]}]], top_tag: []}
     pictures = {"camera/gray": [], "camera/color": []}
     for k in range(args.frames):
         gray = capture(person, k)
@@ -139,7 +151,10 @@ def main(argv=None):
         scalars["model/instructions"].append([k, costs[k]["model"]])
         scalars["tinytb/log_instructions"].append([k, costs[k]["log"]])
         scalars["tinytb/log_stack_bytes"].append([k, costs[k]["stack"]])
-        text["model/top_classes"].append([k, {"shape": [], "values": [top_k_table(scores)]}])
+        if args.config in NO_TOP_K:  # main.cc: "person" only when its score is the higher one
+            text[top_tag].append([k, {"shape": [], "values": [LABELS[1] if scores[1] > scores[0] else LABELS[0]]}])
+        else:
+            text[top_tag].append([k, {"shape": [], "values": [top_k_table(scores)]}])
         if images == "none":
             continue
         path = os.path.join(sources, "gray_%d.gray8" % k)
@@ -147,8 +162,8 @@ def main(argv=None):
         pictures["camera/gray"].append([k, {"width": 96, "height": 96, "images": [
             {"source": path, "offset": 0, "format": "gray8", "width": 96, "height": 96, "row_stride": 0}]}])
         if rgb:
-            pictures["camera/color"].append([k, {"width": 160, "height": 120, "images": [
-                {"source": color_path, "offset": 0, "format": "rgb565be", "width": 160, "height": 120,
+            pictures["camera/color"].append([k, {"width": color_w, "height": color_h, "images": [
+                {"source": color_path, "offset": 0, "format": "rgb565be", "width": color_w, "height": color_h,
                  "row_stride": 0}]}])
     run = {"scalars": scalars, "text": text}
     pictures = {tag: points for tag, points in pictures.items() if points}

@@ -9,6 +9,8 @@
 //       model   (uint8, int8 and float32 tensors, HWC and CHW, ranges, NaN and infinities)
 //       mixed   (batches of k = 3 in every mode, JPEG and PNG passed through, a scope)
 //       mcu     (96x96 gray encoders, stored and compressed, and a small queue, as on a microcontroller)
+//       vga     (640x480 RGB frames through a 6 KiB queue: records larger than the queue, streamed to the
+//               sink in bounded writes; stored, fast and compressed; docs/storage.md)
 // The exit status is 0 only if every call returned the expected Status.
 #include <math.h>
 #include <stdio.h>
@@ -53,7 +55,7 @@ bool expect(Status got, Status want, const std::string& what, int line) {
     (void)expect((call), (want), #call, __LINE__); \
   } while (0)
 
-double wall_seconds() { return 1.7e9 + g_images; }
+tinytb::WallTime wall_time() { return tinytb::WallTime{1700000000 + static_cast<int64_t>(g_images), 0}; }
 
 tinytb::WriterOptions options(const char* run, uint32_t max_queue) {
   tinytb::WriterOptions o;
@@ -61,7 +63,7 @@ tinytb::WriterOptions options(const char* run, uint32_t max_queue) {
   o.run = run;
   o.host = "images";
   o.form = tinytb_test::fixture_form();
-  o.clock.wall_seconds = wall_seconds;
+  o.clock.wall_time = wall_time;
   o.max_queue = max_queue;
   return o;
 }
@@ -287,7 +289,7 @@ void mixed_run(const char* self) {
   tinytb::PngEncoderBase small(small_arena, sizeof(small_arena), tinytb::PngLimits{40, 30, 3, 1, PngMode::kCompressed});
   EXPECT_REFUSED(Status::kTooLarge, g_mixed_writer.image("bad", 0, three[0], small));
   tinytb::PngEncoderBase small_lodepng(small_arena, sizeof(small_arena),
-                                       tinytb::PngLimits{40, 30, 3, 1, PngMode::kLodepng});
+                                       tinytb::PngLimits{40, 30, 3, 1, PngMode::kLodepng, tinytb::png_lodepng_mode});
   EXPECT_REFUSED(Status::kTooLarge, g_mixed_writer.image("bad", 0, three[0], small_lodepng));
   EXPECT_REFUSED(Status::kStepNotIncreasing, g_mixed_writer.images("batch/fast", 2, three, 3, g_batch_fast));
   EXPECT_REFUSED(Status::kStepNotIncreasing, g_mixed_writer.images("batch/stored", 2, three, 3, g_batch_stored));
@@ -321,6 +323,51 @@ void mcu_run() {
   EXPECT_OK(g_mcu_writer.close());
 }
 
+// ---- vga: 640x480 RGB through a queue of a few KB ---------------------------------------------------
+// No record fits the queue (a stored VGA PNG is 0.9 MB): each one streams to the sink, header first,
+// the PNG deflated twice (counted, then written) through the queue's window. Scalars between the
+// frames ride the queue as usual and are flushed before each frame.
+
+tinytb::PosixSink g_vga_sink;
+tinytb::EventWriter<6 * 1024, 4, 20> g_vga_writer;
+tinytb::PngEncoder<640, 480, 3, PngMode::kCompressed> g_vga_compressed;
+tinytb::PngEncoder<640, 480, 3, PngMode::kFast> g_vga_fast;
+tinytb::PngEncoder<640, 480, 3> g_vga_stored;
+
+std::vector<uint8_t> vga_scene(uint32_t seed) {  // gradients, edges and sensor noise, as a camera sees
+  std::mt19937 rng(seed);
+  std::vector<uint8_t> v(640 * 480 * 3);
+  for (uint32_t y = 0; y < 480; ++y) {
+    for (uint32_t x = 0; x < 640; ++x) {
+      uint8_t* p = &v[(y * 640 + x) * 3];
+      const uint32_t n = rng() % 5;
+      p[0] = static_cast<uint8_t>(x * 255 / 639 + n);
+      p[1] = static_cast<uint8_t>(((y * 255 / 479) ^ ((x / 80) * 24)) + n);
+      p[2] = static_cast<uint8_t>((x + y) / 5 + seed * 40);
+    }
+  }
+  return v;
+}
+
+void vga_run() {
+  static_assert(tinytb::image_record_bytes(20, 640, 480, 3) > 900 * 1024, "far beyond the queue");
+  EXPECT_OK(g_vga_writer.open(g_vga_sink, options("vga", 10)));
+  static Source frames[2];
+  for (int64_t step = 0; step < 2; ++step) {
+    Source& src = frames[step];
+    src.bytes = vga_scene(static_cast<uint32_t>(step));
+    const ImageView v = ImageView::frame(PixelFormat::kRgb888, src.bytes.data(), 640, 480);
+    const std::string name = "vga_" + std::to_string(step) + ".rgb";
+    EXPECT_OK(g_vga_writer.scalar("frame/index", step, static_cast<float>(step)));
+    g_manifest.scalar("vga", "frame/index", step, static_cast<float>(step));
+    LOG(g_vga_writer, "vga", "camera/compressed", step, &v, 1, g_vga_compressed, &src, name);
+    LOG(g_vga_writer, "vga", "camera/fast", step, &v, 1, g_vga_fast, &src, name);
+    LOG(g_vga_writer, "vga", "camera/stored", step, &v, 1, g_vga_stored, &src, name);
+  }
+  if (g_vga_writer.queue_high_water() > g_vga_writer.queue_capacity()) ++g_failures;
+  EXPECT_OK(g_vga_writer.close());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -337,6 +384,7 @@ int main(int argc, char** argv) {
   model_run();
   mixed_run(__FILE__);
   mcu_run();
+  vga_run();
   if (!g_manifest.write(manifest_path)) return 1;
   printf("image_writer: %d images in %zu points, %d refused calls checked, %d unexpected; arena high water "
          "(80x60x4) %zu of %zu (compressed), %zu of %zu (fast), %zu of %zu (lodepng), %zu of %zu (stored)\n",

@@ -7,6 +7,13 @@
 //   constexpr size_t kQueue = 4 * tinytb::scalar_record_bytes(32);
 //   static tinytb::EventWriter<kQueue> writer;
 //
+// A record larger than the queue is not refused: it is streamed to the sink past the queue
+// (docs/storage.md, "Records larger than the queue"), which then needs only
+// stream_queue_bytes() for it. So a queue sized with these bounds keeps every record in
+// RAM (one write per flush, compressed images deflated once); a smaller one trades a second
+// deflate per streamed image for RAM. kTooLarge remains for a record that no file under
+// WriterOptions::rotate_bytes can hold, or a queue below stream_queue_bytes().
+//
 // tests/summary/sizing_test.cc checks each bound against the encoder's real output.
 #ifndef TINYTB_SIZING_H_
 #define TINYTB_SIZING_H_
@@ -169,6 +176,12 @@ constexpr size_t image_record_bytes(size_t tag_len, size_t width, size_t height,
                                                tag_len, count, 7 /* "/image/" */,
                                                sizing::classic_image_body(png_max_bytes(width, height, channels)))));
 }
+
+// The least queue a record of `mode`'s images streams through when it is larger than the
+// queue: the deflate's output window (png_stream_window_bytes()) and 256 bytes to stage the
+// writes (the writer refuses a queue below it with kTooLarge; more staging means fewer,
+// larger Sink::write() calls). Records that are not images need 256 bytes.
+constexpr size_t stream_queue_bytes(PngMode mode = PngMode::kStored) { return png_stream_window_bytes(mode) + 256; }
 
 // `count` pre-encoded images (EventWriterBase::encoded_images()) of `total_bytes`
 // altogether.

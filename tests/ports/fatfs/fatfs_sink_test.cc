@@ -21,12 +21,13 @@
 #include "fat_names.h"
 #include "host_disk.h"
 #include "tinytb/writer/event_writer.h"
+#include "wall_clock.h"
 
 namespace {
 
 using tinytb::Status;
 
-double wall() { return 1732241520.0; }  // 0x673FE870
+tinytb::WallTime wall() { return wall_time_of(1732241520.0); }  // 0x673FE870
 
 tinytb::WriterOptions options(const char* logdir = "logs", const char* run = "run1") {
   tinytb::WriterOptions o;
@@ -125,7 +126,7 @@ TEST(FatfsStatus, MapsEveryResult) {
 
 TEST_F(FatfsTest, NamesAndDirectories) {
   tinytb::WriterOptions o = options();
-  o.clock.wall_seconds = wall;
+  o.clock.wall_time = wall;
   ASSERT_EQ(writer.open(sink, o), Status::kOk);
   ASSERT_EQ(writer.scalar("loss", 0, 1.0f), Status::kOk);
   ASSERT_EQ(writer.close(), Status::kOk);

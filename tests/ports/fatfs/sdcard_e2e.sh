@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `make sdcard`: the Cortex-M4F firmware logs to real FAT images through ChaN's FatFs, and the
-# host reads the cards the way a user does (docs/firmware.md, "On a FAT card").
+# host reads the cards the way a user does (docs/firmware.md, "On a FAT card"). The last card
+# holds 640x480 RGB frames streamed through a queue of a few KB (docs/storage.md, "Records
+# larger than the queue").
 #
 # Usage: sdcard_e2e.sh BUILD OUT_DIR PYTHON
 #   BUILD    the build folder holding fw/cortex-m4f/sdcard-{lfn,sfn,tiny}/firmware.elf, fw/frames/
@@ -110,15 +112,17 @@ rm -rf "$out"
 mkdir -p "$out"
 out=$(realpath "$out")
 # card name | firmware build | FAT | cluster KiB | size MiB | layout | run directory | the event file on the card
+# | the firmware configuration it logs (firmware_manifest.py)
 long=logs/cortex-m4f/events.out.tfevents.0000000001.mps2-an386.0000.v2
 cards=(
-  ".|lfn|32|4|512|whole|cortex-m4f|$long"
-  "fat16-sfn|sfn|16|32|256|whole|M4F|LOGS/M4F/00000001.000"
-  "fat32-tiny|tiny|32|16|1536|whole|cortex-m4f|$long"
-  "fat32-mbr|lfn|32|4|512|mbr|cortex-m4f|$long"
+  ".|lfn|32|4|512|whole|cortex-m4f|$long|stored-rgb160"
+  "fat16-sfn|sfn|16|32|256|whole|M4F|LOGS/M4F/00000001.000|stored-rgb160"
+  "fat32-tiny|tiny|32|16|1536|whole|cortex-m4f|$long|stored-rgb160"
+  "fat32-mbr|lfn|32|4|512|mbr|cortex-m4f|$long|stored-rgb160"
+  "fat32-vga|vga|32|4|512|whole|cortex-m4f|$long|compressed-rgb640"
 )
 for spec in "${cards[@]}"; do
-  IFS='|' read -r sub variant fat kib mib layout run event <<<"$spec"
+  IFS='|' read -r sub variant fat kib mib layout run event config <<<"$spec"
   card_name=$([ "$sub" = . ] && echo "fat$fat-$variant" || echo "$sub")
   dir=$out/$sub
   mkdir -p "$dir"
@@ -136,7 +140,7 @@ for spec in "${cards[@]}"; do
   check one-event-file one_event_file "$dir/files" "$event"
   check pull "$build/tinytb" pull "$dir/files" "$dir/pulled"
   check manifest "$py" "$root/tests/target/firmware_manifest.py" --core "$run" --machine mps2-an386 \
-    --config stored-rgb160 --frames-dir "$build/fw/frames" --console "$dir/console.txt" --out "$dir"
+    --config "$config" --frames-dir "$build/fw/frames" --console "$dir/console.txt" --out "$dir"
   pulled_event=$(cd "$dir/pulled" && find . -type f -name '*tfevents*' | head -n 1)
   judge "$dir/pulled/$(dirname "$(dirname "$pulled_event")")" "$dir/manifest.json"
   check no-heap bash "$root/tests/target/check_no_heap.sh" "$elf"
