@@ -163,7 +163,7 @@ def load_manifest(path):
     if not isinstance(raw, dict) or not isinstance(raw.get("runs"), dict):
         return data, ['top level must be {"runs": {...}}']
     for key in raw:
-        if key != "runs":
+        if key not in ("runs", "hparams"):  # "hparams": hparams_judge.py
             errors.append("unknown top-level key %r" % key)
     for run, kinds in raw["runs"].items():
         data[run] = {}

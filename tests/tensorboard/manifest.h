@@ -223,9 +223,14 @@ class Manifest {
       }
       out += "\n  }";
     }
-    out += "\n}}\n";
+    out += "\n}";
+    if (!hparams_.empty()) out += ",\n\"hparams\": " + hparams_;
+    out += "}\n";
     return out;
   }
+
+  // The top-level "hparams" section (hparams_manifest.h makes it), as JSON.
+  void hparams(const std::string& json) { hparams_ = json; }
 
   // Writes the manifest to `path`; false (and a message on stderr) on failure.
   bool write(const char* path) const {
@@ -254,6 +259,7 @@ class Manifest {
     Series images;
   };
   std::map<std::string, Run> runs_;
+  std::string hparams_;
 };
 
 // The summary form the fixture writers log in (docs/format.md, "Summary forms"): the

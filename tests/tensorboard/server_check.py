@@ -24,6 +24,7 @@ import urllib.request
 import numpy as np
 from tensorboard.plugins.text import text_plugin
 
+import hparams_judge
 import histogram_audio
 import images
 from judge_common import add_point, compare_data, compare_steps
@@ -412,8 +413,8 @@ def data_server_errors(server):
     return errors
 
 
-def run_checks(report, logdir, expected):
-    """Group (c)."""
+def run_checks(report, logdir, expected, hparams=None):
+    """Group (c). `hparams`: the manifest's hparams section (hparams_judge.py)."""
     server = Server(logdir)
     try:
         snapshot, errors = wait_for_data(server, expected)
@@ -422,5 +423,6 @@ def run_checks(report, logdir, expected):
         if snapshot is not None:
             compare_snapshot(report, snapshot, expected)
             images.compare(report, snapshot, expected, logdir)
+            hparams_judge.check_server(report, server, hparams, expected)
     finally:
         report.check("server.stop", server.stop())

@@ -64,6 +64,7 @@ def judge(logdir, manifest_path, with_server, out=sys.stdout):
 
     # TensorBoard is imported only now, so group (a) runs even without it.
     try:
+        import hparams_judge
         import loader_check
         import server_check
     except ImportError as e:
@@ -71,9 +72,11 @@ def judge(logdir, manifest_path, with_server, out=sys.stdout):
                                             "requirements.txt)" % e])
         return report
     loader_check.run_checks(report, logdir, runs, framed_counts, expected)
+    hparams = hparams_judge.load(manifest_path)
+    hparams_judge.check_files(report, runs, hparams)
 
     if with_server:
-        server_check.run_checks(report, logdir, expected)
+        server_check.run_checks(report, logdir, expected, hparams)
     else:
         report.skip("server", "--no-server given")
     return report

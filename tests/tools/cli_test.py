@@ -269,7 +269,8 @@ def test_check_reports(logs):
                 rc == 0 and out.strip().endswith("%d files: %d clean, 0 torn, 0 corrupt" % (len(files), len(files))),
                 "exit %d %r %s" % (rc, out[-200:], err))
         with open(root + ".json") as f:
-            manifest = json.load(f)["runs"]
+            full = json.load(f)
+        manifest = full["runs"]
         seen = parse_tag_lines(out)
         # Per run, merge the files' tag lines and compare with the manifest.
         for run, kinds in sorted(manifest.items()):
@@ -285,8 +286,37 @@ def test_check_reports(logs):
                 for tag, points in tags.items():
                     for shown, steps in classic_tags(kind, tag, points):
                         want[shown] = (len(steps), min(steps), max(steps))
+            want.update(hparams_tags(full.get("hparams"), run))
             T.check("check.tags-counts-step-ranges[%s %s]" % (name, run), merged == want,
                     "got %s, want %s" % (sorted(merged.items())[:4], sorted(want.items())[:4]))
+
+
+def hparams_tags(hparams, run):
+    """The hparams plugin's tags a run holds (docs/hparams.md), from the manifest's "hparams"
+    section: each is one record at step 0."""
+    tags = {}
+    if not hparams:
+        return tags
+    if (hparams.get("experiment") or {}).get("run") == run:
+        tags["_hparams_/experiment"] = (1, 0, 0)
+    session = (hparams.get("sessions") or {}).get(run)
+    if session is not None:
+        tags["_hparams_/session_start_info"] = (1, 0, 0)
+        if session.get("status") is not None:
+            tags["_hparams_/session_end_info"] = (1, 0, 0)
+    return tags
+
+
+def card_hparams(hparams, renames):
+    """The manifest's "hparams" section with its runs renamed as on the card (`renames`: demo run -> card run)."""
+    out = {"experiment": None, "sessions": {}}
+    e = hparams.get("experiment")
+    if e is not None and e["run"] in renames:
+        out["experiment"] = dict(e, run=renames[e["run"]])
+    for run, session in hparams.get("sessions", {}).items():
+        if run in renames:
+            out["sessions"][renames[run]] = session
+    return out
 
 
 def classic_tags(kind, tag, points):
@@ -396,11 +426,12 @@ def long_name(stamp, seq, host="sdcard"):
 
 
 def make_card(logs, card):
-    """Returns (expected {dst relative path: bytes}, manifest runs)."""
+    """Returns (expected {dst relative path: bytes}, manifest runs, manifest hparams section)."""
     shutil.rmtree(card, ignore_errors=True)
     expected, runs = {}, {}
     with open(logs["demo"] + ".json") as f:
-        demo = json.load(f)["runs"]
+        demo_full = json.load(f)
+    demo = demo_full["runs"]
     with open(logs["compat"] + ".json") as f:
         compat = json.load(f)["runs"]
     partial = wire.frame_record(b"\x09" + bytes(8) + b"\x10\x01")[:13]  # a record cut after 13 bytes
@@ -435,7 +466,10 @@ def make_card(logs, card):
     # Not event files: a photo with an 8.3 name, a config file.
     write(os.path.join(card, "ESP32CAM", "INT8", "12345678.JPG"), b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(3000))
     write(os.path.join(card, "CONFIG.TXT"), b"rate=5\n")
-    return expected, runs
+    # The demo runs' hparams (docs/hparams.md) travel with them.
+    hparams = card_hparams(demo_full.get("hparams") or {}, {"esp32s3-cam/int8": "ESP32CAM/INT8",
+                                                           "esp32s3-cam/float32": "ESP32CAM/FLOAT32"})
+    return expected, runs, hparams
 
 
 def steps_in_order(run_dir, reverse=False):
@@ -474,7 +508,7 @@ def test_pull(logs, out, build, with_server):
     card = os.path.join(out, "card")
     dst = os.path.join(out, "pulled")
     shutil.rmtree(dst, ignore_errors=True)
-    expected, runs = make_card(logs, card)
+    expected, runs, hparams = make_card(logs, card)
     card_before = tree_state(card)
 
     rc, out_, err = tinytb("pull", "--dry-run", card, dst)
@@ -508,7 +542,7 @@ def test_pull(logs, out, build, with_server):
 
     manifest = os.path.join(out, "pulled-manifest.json")
     with open(manifest, "w") as f:
-        json.dump({"runs": runs}, f)
+        json.dump({"runs": runs, "hparams": hparams}, f)
     judge = [sys.executable, os.path.join(ROOT, "tests", "tensorboard", "tb_judge.py"), "--logdir", dst,
              "--manifest", manifest] + ([] if with_server else ["--no-server"])
     p = subprocess.run(judge, capture_output=True, text=True, timeout=600)

@@ -10,6 +10,7 @@
 #include "memory_sink.h"
 #include "record_builder.h"
 #include "tinytb/tinytb.h"
+#include "wall_clock.h"
 
 namespace tinytb_tool {
 namespace {
@@ -37,7 +38,7 @@ size_t boundary_at_or_before(const std::vector<size_t>& ends, size_t n) {
 
 // ---- a file from the real writer ---------------------------------------------------------------
 
-double fixed_wall() { return 1700000000.25; }
+tinytb::WallTime fixed_wall() { return wall_time_of(1700000000.25); }
 
 Bytes writer_file() {
   static uint8_t buffer[64 * 1024];
@@ -45,7 +46,7 @@ Bytes writer_file() {
   tinytb::EventWriter<4096> writer;  // new each time: steps are per writer
   tinytb::WriterOptions options;
   options.logdir = "mem";
-  options.clock.wall_seconds = fixed_wall;
+  options.clock.wall_time = fixed_wall;
   EXPECT_EQ(writer.open(sink, options), tinytb::Status::kOk);
   for (int64_t step = 0; step < 30; ++step) {
     EXPECT_EQ(writer.scalar("model/latency_ms", step, 85.0f + static_cast<float>(step)), tinytb::Status::kOk);

@@ -125,7 +125,7 @@ bool count_repeated(Cursor& c, int type, int element_type, size_t element_bytes,
   return true;
 }
 
-bool parse_shape(const uint8_t* d, size_t n, ValueInfo* v, Error* error) {
+bool parse_shape(const uint8_t* d, size_t n, ValueInfo* v, Error* error, bool keep) {
   Cursor c(d, n);
   while (!c.done()) {
     uint32_t field;
@@ -152,6 +152,7 @@ bool parse_shape(const uint8_t* d, size_t n, ValueInfo* v, Error* error) {
         }
       }
       ++v->rank;
+      if (keep) v->dims.push_back(size);
       if (size < 0) {
         v->bad_dim = true;
       } else {
@@ -165,7 +166,80 @@ bool parse_shape(const uint8_t* d, size_t n, ValueInfo* v, Error* error) {
   return true;
 }
 
-bool parse_tensor(const uint8_t* d, size_t n, ValueInfo* v, Error* error) {
+// ---- numbers, for `tinytb compare` ----------------------------------------------------------------
+
+double float_at(const uint8_t* p) {
+  const uint32_t bits = get_le32(p);
+  float f;
+  std::memcpy(&f, &bits, sizeof(f));
+  return f;
+}
+double double_at(const uint8_t* p) {
+  const uint64_t bits = get_le64(p);
+  double x;
+  std::memcpy(&x, &bits, sizeof(x));
+  return x;
+}
+
+// Appends a repeated float (fixed32) or double (fixed64) field, packed or not. The wire
+// format was checked by count_repeated() already.
+void append_reals(const uint8_t* d, size_t n, bool packed, size_t width, std::vector<double>* out) {
+  if (!packed) {
+    out->push_back(width == 4 ? float_at(d) : double_at(d));
+    return;
+  }
+  for (size_t i = 0; i + width <= n; i += width) out->push_back(width == 4 ? float_at(d + i) : double_at(d + i));
+}
+
+// One repeated real field at the cursor: counted, and kept when `keep`.
+bool real_field(Cursor& c, int type, int element_type, size_t width, uint64_t* count, std::vector<double>* keep,
+                Error* error) {
+  Cursor peek = c;
+  if (!count_repeated(c, type, element_type, width, count, error)) return false;
+  if (keep == nullptr || (type != kLengthDelimited && type != element_type)) return true;
+  if (type == kLengthDelimited) {
+    const uint8_t* b = nullptr;
+    size_t bn = 0;
+    if (peek.bytes(&b, &bn)) append_reals(b, bn, true, width, keep);
+  } else {
+    uint64_t x = 0;
+    uint32_t w = 0;
+    if (width == 8) {
+      peek.fixed64(&x);
+      double y;
+      std::memcpy(&y, &x, sizeof(y));
+      keep->push_back(y);
+    } else {
+      peek.fixed32(&w);
+      float f;
+      std::memcpy(&f, &w, sizeof(f));
+      keep->push_back(f);
+    }
+  }
+  return true;
+}
+
+bool parse_tensor_fields(const uint8_t* d, size_t n, ValueInfo* v, Error* error, std::vector<double>* vals,
+                         const uint8_t** content, size_t* content_size);
+
+bool parse_tensor(const uint8_t* d, size_t n, ValueInfo* v, Error* error, bool keep) {
+  std::vector<double> vals;
+  const uint8_t* content = nullptr;
+  size_t content_size = 0;
+  bool ok = parse_tensor_fields(d, n, v, error, keep ? &vals : nullptr, &content, &content_size);
+  if (!ok || !keep) return ok;
+  if (content != nullptr && (v->dtype == 1 || v->dtype == 2)) {
+    const size_t width = v->dtype == 1 ? 4 : 8;
+    v->numbers.clear();
+    append_reals(content, content_size - content_size % width, true, width, &v->numbers);
+  } else {
+    v->numbers = std::move(vals);
+  }
+  return true;
+}
+
+bool parse_tensor_fields(const uint8_t* d, size_t n, ValueInfo* v, Error* error, std::vector<double>* vals,
+                         const uint8_t** content, size_t* content_size) {
   Cursor c(d, n);
   while (!c.done()) {
     uint32_t field;
@@ -179,14 +253,17 @@ bool parse_tensor(const uint8_t* d, size_t n, ValueInfo* v, Error* error) {
       if (!c.bytes(&b, &bn)) return (*error = "malformed TensorProto.tensor_shape"), false;
       v->rank = 0;
       v->elements = 1;
-      if (!parse_shape(b, bn, v, error)) return false;
+      v->dims.clear();
+      if (!parse_shape(b, bn, v, error, vals != nullptr)) return false;
     } else if (field == 4 && type == kLengthDelimited) {
       if (!c.bytes(&b, &bn)) return (*error = "malformed TensorProto.tensor_content"), false;
       v->content_bytes += bn;
+      *content = b;  // a repeated bytes field: the last one counts
+      *content_size = bn;
     } else if (field == 5) {
-      if (!count_repeated(c, type, kFixed32, 4, &v->floats, error)) return false;
+      if (!real_field(c, type, kFixed32, 4, &v->floats, vals, error)) return false;
     } else if (field == 6) {
-      if (!count_repeated(c, type, kFixed64, 8, &v->doubles, error)) return false;
+      if (!real_field(c, type, kFixed64, 8, &v->doubles, vals, error)) return false;
     } else if (field == 8 && type == kLengthDelimited) {
       if (!c.bytes(&b, &bn)) return (*error = "malformed TensorProto.string_val"), false;
       ++v->strings;
@@ -228,7 +305,39 @@ bool parse_metadata(const uint8_t* d, size_t n, ValueInfo* v, Error* error) {
   return true;
 }
 
-bool parse_value(const uint8_t* d, size_t n, ValueInfo* v, Error* error) {
+// A legacy HistogramProto as TF2's [k, 3] rows (what TensorBoard shows for it).
+bool parse_histogram(const uint8_t* d, size_t n, ValueInfo* v, Error* error) {
+  double min = 0;
+  std::vector<double> limits, counts;
+  uint64_t ignored = 0;
+  Cursor c(d, n);
+  while (!c.done()) {
+    uint32_t field;
+    int type;
+    if (!c.key(&field, &type)) return (*error = "malformed HistogramProto"), false;
+    uint64_t x;
+    if (field == 1 && type == kFixed64) {
+      if (!c.fixed64(&x)) return (*error = "malformed HistogramProto.min"), false;
+      std::memcpy(&min, &x, sizeof(min));
+    } else if (field == 6) {
+      if (!real_field(c, type, kFixed64, 8, &ignored, &limits, error)) return false;
+    } else if (field == 7) {
+      if (!real_field(c, type, kFixed64, 8, &ignored, &counts, error)) return false;
+    } else if (!c.skip(type)) {
+      return (*error = "malformed HistogramProto"), false;
+    }
+  }
+  v->numbers.clear();
+  double left = min;
+  for (size_t i = 0; i < limits.size() && i < counts.size(); ++i) {
+    v->numbers.insert(v->numbers.end(), {left, limits[i], counts[i]});
+    left = limits[i];
+  }
+  v->dims = {static_cast<int64_t>(v->numbers.size() / 3), 3};
+  return true;
+}
+
+bool parse_value(const uint8_t* d, size_t n, ValueInfo* v, Error* error, bool keep) {
   Cursor c(d, n);
   while (!c.done()) {
     uint32_t field;
@@ -239,13 +348,18 @@ bool parse_value(const uint8_t* d, size_t n, ValueInfo* v, Error* error) {
     if (field == 1 && type == kLengthDelimited) {
       if (!string_field(c, &v->tag, error, "malformed Summary.Value.tag")) return false;
     } else if (field == 2 && type == kFixed32) {
-      if (!c.skip(type)) return (*error = "malformed Summary.Value.simple_value"), false;
+      uint32_t bits;
+      if (!c.fixed32(&bits)) return (*error = "malformed Summary.Value.simple_value"), false;
       v->kind = ValueKind::kSimple;
+      float f;
+      std::memcpy(&f, &bits, sizeof(f));
+      if (keep) v->numbers.assign(1, f);
     } else if ((field == 4 || field == 5 || field == 6) && type == kLengthDelimited) {
       if (!c.bytes(&b, &bn) || !parse_unknown_message(b, bn, error)) {
         return (*error = "malformed legacy image, histogram or audio"), false;
       }
       v->kind = field == 4 ? ValueKind::kImage : field == 5 ? ValueKind::kHisto : ValueKind::kAudio;
+      if (keep && field == 5 && !parse_histogram(b, bn, v, error)) return false;
     } else if (field == 8 && type == kLengthDelimited) {
       if (!c.bytes(&b, &bn)) return (*error = "malformed Summary.Value.tensor"), false;
       v->kind = ValueKind::kTensor;  // a repeated tensor field: the last one counts
@@ -254,7 +368,9 @@ bool parse_value(const uint8_t* d, size_t n, ValueInfo* v, Error* error) {
       v->elements = 1;
       v->bad_dim = false;
       v->strings = v->floats = v->doubles = v->content_bytes = 0;
-      if (!parse_tensor(b, bn, v, error)) return false;
+      v->numbers.clear();
+      v->dims.clear();
+      if (!parse_tensor(b, bn, v, error, keep)) return false;
     } else if (field == 9 && type == kLengthDelimited) {
       if (!c.bytes(&b, &bn)) return (*error = "malformed Summary.Value.metadata"), false;
       if (!parse_metadata(b, bn, v, error)) return false;
@@ -270,7 +386,7 @@ bool parse_value(const uint8_t* d, size_t n, ValueInfo* v, Error* error) {
 // The writer's own rule (src/format/names.cc), so the tool and the library cannot disagree.
 bool is_utf8(const uint8_t* s, size_t size) { return tinytb::detail::is_utf8(reinterpret_cast<const char*>(s), size); }
 
-bool parse_event(const uint8_t* d, size_t n, EventInfo* e, Error* error) {
+bool parse_event(const uint8_t* d, size_t n, EventInfo* e, Error* error, bool keep_numbers) {
   Cursor c(d, n);
   while (!c.done()) {
     uint32_t field;
@@ -300,7 +416,7 @@ bool parse_event(const uint8_t* d, size_t n, EventInfo* e, Error* error) {
           size_t vn;
           if (!s.bytes(&vb, &vn)) return (*error = "malformed Summary.value"), false;
           e->values.emplace_back();
-          if (!parse_value(vb, vn, &e->values.back(), error)) return false;
+          if (!parse_value(vb, vn, &e->values.back(), error, keep_numbers)) return false;
         } else if (!s.skip(t)) {
           return (*error = "malformed Summary"), false;
         }

@@ -33,6 +33,13 @@ struct ValueInfo {
   uint64_t floats = 0;        // float_val count
   uint64_t doubles = 0;       // double_val count
   uint64_t content_bytes = 0; // tensor_content size
+
+  // Kept only when parse_event() is asked for numbers (`tinytb compare`), else empty:
+  // a simple_value (one number); a DT_FLOAT or DT_DOUBLE tensor's values, row-major, from
+  // float_val, double_val or tensor_content; a legacy histogram as TF2's [k, 3] rows
+  // (left edge, right edge, count), the first left edge its min. `dims` is the tensor's shape.
+  std::vector<double> numbers;
+  std::vector<int64_t> dims;
 };
 
 struct EventInfo {
@@ -45,7 +52,9 @@ struct EventInfo {
 
 // Decodes `size` bytes as an Event. On failure returns false with *error a static
 // string naming the problem.
-bool parse_event(const uint8_t* data, size_t size, EventInfo* event, const char** error);
+// With `keep_numbers`, each value's numbers are decoded too (ValueInfo::numbers).
+bool parse_event(const uint8_t* data, size_t size, EventInfo* event, const char** error,
+                 bool keep_numbers = false);
 
 // Valid UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
 bool is_utf8(const uint8_t* s, size_t size);

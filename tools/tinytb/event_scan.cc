@@ -424,7 +424,7 @@ ScanResult Scanner::run() {
     EventInfo event;
     if (parse) {
       const char* error = nullptr;
-      if (!parse_event(payload_.data(), static_cast<size_t>(length), &event, &error)) {
+      if (!parse_event(payload_.data(), static_cast<size_t>(length), &event, &error, options_.keep_numbers)) {
         fail(Tail::kUndecodable, "the record" + at_offset(pos) + " (CRCs match) is not a valid Event: " + error);
         break;
       }
@@ -435,6 +435,7 @@ ScanResult Scanner::run() {
         break;
       }
       add_event(event, pos);
+      if (options_.on_event) options_.on_event(event);
     } else {
       ++r_.unparsed_records;
       warn("the record" + at_offset(pos) + " has " + std::to_string(length) +

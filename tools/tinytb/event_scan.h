@@ -9,8 +9,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
+
+#include "event_parse.h"
 
 namespace tinytb_tool {
 
@@ -69,6 +72,10 @@ struct ScanOptions {
   size_t max_warnings = 20;       // more are counted only
   uint64_t max_records = 0;       // stop after this many valid records (0: no limit)
   bool find_records_after_damage = true;
+  // Called with every valid, parsed event in file order (`tinytb compare` reads runs
+  // through it); with keep_numbers the events carry their values (event_parse.h).
+  std::function<void(const EventInfo&)> on_event;
+  bool keep_numbers = false;
 };
 
 struct TagStats {

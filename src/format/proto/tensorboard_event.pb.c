@@ -42,6 +42,35 @@ PB_BIND(tinytb_pb_Summary_Audio, tinytb_pb_Summary_Audio, AUTO)
 PB_BIND(tinytb_pb_Summary_Value, tinytb_pb_Summary_Value, AUTO)
 
 
+PB_BIND(tinytb_pb_HParamsPluginData, tinytb_pb_HParamsPluginData, AUTO)
+
+
+PB_BIND(tinytb_pb_HParamInfo, tinytb_pb_HParamInfo, AUTO)
+
+
+PB_BIND(tinytb_pb_HParamsMetricName, tinytb_pb_HParamsMetricName, AUTO)
+
+
+PB_BIND(tinytb_pb_HParamsMetricInfo, tinytb_pb_HParamsMetricInfo, AUTO)
+
+
+PB_BIND(tinytb_pb_HParamsExperiment, tinytb_pb_HParamsExperiment, AUTO)
+
+
+PB_BIND(tinytb_pb_HParamValue, tinytb_pb_HParamValue, AUTO)
+
+
+PB_BIND(tinytb_pb_HParamsEntry, tinytb_pb_HParamsEntry, AUTO)
+
+
+PB_BIND(tinytb_pb_HParamsSessionStartInfo, tinytb_pb_HParamsSessionStartInfo, AUTO)
+
+
+PB_BIND(tinytb_pb_HParamsSessionEndInfo, tinytb_pb_HParamsSessionEndInfo, AUTO)
+
+
+
+
 
 
 

@@ -29,6 +29,20 @@ typedef enum _tinytb_pb_DataType {
     tinytb_pb_DataType_DT_INT64 = 9
 } tinytb_pb_DataType;
 
+typedef enum _tinytb_pb_HParamsDataType {
+    tinytb_pb_HParamsDataType_DATA_TYPE_UNSET = 0,
+    tinytb_pb_HParamsDataType_DATA_TYPE_STRING = 1,
+    tinytb_pb_HParamsDataType_DATA_TYPE_BOOL = 2,
+    tinytb_pb_HParamsDataType_DATA_TYPE_FLOAT64 = 3
+} tinytb_pb_HParamsDataType;
+
+typedef enum _tinytb_pb_HParamsStatus {
+    tinytb_pb_HParamsStatus_STATUS_UNKNOWN = 0,
+    tinytb_pb_HParamsStatus_STATUS_SUCCESS = 1,
+    tinytb_pb_HParamsStatus_STATUS_FAILURE = 2,
+    tinytb_pb_HParamsStatus_STATUS_RUNNING = 3
+} tinytb_pb_HParamsStatus;
+
 typedef enum _tinytb_pb_SessionLog_SessionStatus {
     tinytb_pb_SessionLog_SessionStatus_STATUS_UNSPECIFIED = 0,
     tinytb_pb_SessionLog_SessionStatus_START = 1,
@@ -134,6 +148,73 @@ typedef struct _tinytb_pb_Summary_Value {
     tinytb_pb_SummaryMetadata metadata;
 } tinytb_pb_Summary_Value;
 
+typedef struct _tinytb_pb_HParamInfo {
+    pb_callback_t name;
+    pb_callback_t display_name;
+    pb_callback_t description;
+    tinytb_pb_HParamsDataType type;
+} tinytb_pb_HParamInfo;
+
+typedef struct _tinytb_pb_HParamsMetricName {
+    pb_callback_t group;
+    pb_callback_t tag;
+} tinytb_pb_HParamsMetricName;
+
+typedef struct _tinytb_pb_HParamsMetricInfo {
+    bool has_name;
+    tinytb_pb_HParamsMetricName name;
+    pb_callback_t display_name;
+    pb_callback_t description;
+} tinytb_pb_HParamsMetricInfo;
+
+typedef struct _tinytb_pb_HParamsExperiment {
+    pb_callback_t description;
+    pb_callback_t user;
+    double time_created_secs;
+    pb_callback_t hparam_infos;
+    pb_callback_t metric_infos;
+    pb_callback_t name;
+} tinytb_pb_HParamsExperiment;
+
+/* google.protobuf.Value, for the three kinds an hparam takes. */
+typedef struct _tinytb_pb_HParamValue {
+    bool has_number_value;
+    double number_value;
+    pb_callback_t string_value;
+    bool has_bool_value;
+    bool bool_value;
+} tinytb_pb_HParamValue;
+
+/* One entry of SessionStartInfo's map<string, google.protobuf.Value>. */
+typedef struct _tinytb_pb_HParamsEntry {
+    pb_callback_t key;
+    bool has_value;
+    tinytb_pb_HParamValue value;
+} tinytb_pb_HParamsEntry;
+
+typedef struct _tinytb_pb_HParamsSessionStartInfo {
+    pb_callback_t hparams;
+    pb_callback_t model_uri;
+    pb_callback_t monitor_url;
+    pb_callback_t group_name;
+    double start_time_secs;
+} tinytb_pb_HParamsSessionStartInfo;
+
+typedef struct _tinytb_pb_HParamsSessionEndInfo {
+    tinytb_pb_HParamsStatus status;
+    double end_time_secs;
+} tinytb_pb_HParamsSessionEndInfo;
+
+typedef struct _tinytb_pb_HParamsPluginData {
+    int32_t version; /* 0 */
+    pb_size_t which_data;
+    union {
+        tinytb_pb_HParamsExperiment experiment;
+        tinytb_pb_HParamsSessionStartInfo session_start_info;
+        tinytb_pb_HParamsSessionEndInfo session_end_info;
+    } data;
+} tinytb_pb_HParamsPluginData;
+
 
 #ifdef __cplusplus
 extern "C" {
@@ -147,6 +228,14 @@ extern "C" {
 #define _tinytb_pb_DataType_MIN tinytb_pb_DataType_DT_INVALID
 #define _tinytb_pb_DataType_MAX tinytb_pb_DataType_DT_INT64
 #define _tinytb_pb_DataType_ARRAYSIZE ((tinytb_pb_DataType)(tinytb_pb_DataType_DT_INT64+1))
+
+#define _tinytb_pb_HParamsDataType_MIN tinytb_pb_HParamsDataType_DATA_TYPE_UNSET
+#define _tinytb_pb_HParamsDataType_MAX tinytb_pb_HParamsDataType_DATA_TYPE_FLOAT64
+#define _tinytb_pb_HParamsDataType_ARRAYSIZE ((tinytb_pb_HParamsDataType)(tinytb_pb_HParamsDataType_DATA_TYPE_FLOAT64+1))
+
+#define _tinytb_pb_HParamsStatus_MIN tinytb_pb_HParamsStatus_STATUS_UNKNOWN
+#define _tinytb_pb_HParamsStatus_MAX tinytb_pb_HParamsStatus_STATUS_RUNNING
+#define _tinytb_pb_HParamsStatus_ARRAYSIZE ((tinytb_pb_HParamsStatus)(tinytb_pb_HParamsStatus_STATUS_RUNNING+1))
 
 #define _tinytb_pb_SessionLog_SessionStatus_MIN tinytb_pb_SessionLog_SessionStatus_STATUS_UNSPECIFIED
 #define _tinytb_pb_SessionLog_SessionStatus_MAX tinytb_pb_SessionLog_SessionStatus_CHECKPOINT
@@ -168,6 +257,17 @@ extern "C" {
 
 
 
+#define tinytb_pb_HParamInfo_type_ENUMTYPE tinytb_pb_HParamsDataType
+
+
+
+
+
+
+
+#define tinytb_pb_HParamsSessionEndInfo_status_ENUMTYPE tinytb_pb_HParamsStatus
+
+
 /* Initializer values for message structs */
 #define tinytb_pb_Event_init_default             {0, 0, 0, {{{NULL}, NULL}}}
 #define tinytb_pb_SessionLog_init_default        {_tinytb_pb_SessionLog_SessionStatus_MIN, {{NULL}, NULL}, {{NULL}, NULL}}
@@ -181,6 +281,15 @@ extern "C" {
 #define tinytb_pb_Summary_Image_init_default     {0, 0, 0, {{NULL}, NULL}}
 #define tinytb_pb_Summary_Audio_init_default     {0, 0, 0, {{NULL}, NULL}, {{NULL}, NULL}}
 #define tinytb_pb_Summary_Value_init_default     {{{NULL}, NULL}, 0, {0}, false, tinytb_pb_SummaryMetadata_init_default}
+#define tinytb_pb_HParamsPluginData_init_default {0, 0, {tinytb_pb_HParamsExperiment_init_default}}
+#define tinytb_pb_HParamInfo_init_default        {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, _tinytb_pb_HParamsDataType_MIN}
+#define tinytb_pb_HParamsMetricName_init_default {{{NULL}, NULL}, {{NULL}, NULL}}
+#define tinytb_pb_HParamsMetricInfo_init_default {false, tinytb_pb_HParamsMetricName_init_default, {{NULL}, NULL}, {{NULL}, NULL}}
+#define tinytb_pb_HParamsExperiment_init_default {{{NULL}, NULL}, {{NULL}, NULL}, 0, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}}
+#define tinytb_pb_HParamValue_init_default       {false, 0, {{NULL}, NULL}, false, 0}
+#define tinytb_pb_HParamsEntry_init_default      {{{NULL}, NULL}, false, tinytb_pb_HParamValue_init_default}
+#define tinytb_pb_HParamsSessionStartInfo_init_default {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0}
+#define tinytb_pb_HParamsSessionEndInfo_init_default {_tinytb_pb_HParamsStatus_MIN, 0}
 #define tinytb_pb_Event_init_zero                {0, 0, 0, {{{NULL}, NULL}}}
 #define tinytb_pb_SessionLog_init_zero           {_tinytb_pb_SessionLog_SessionStatus_MIN, {{NULL}, NULL}, {{NULL}, NULL}}
 #define tinytb_pb_SummaryMetadata_init_zero      {false, tinytb_pb_SummaryMetadata_PluginData_init_zero, {{NULL}, NULL}, {{NULL}, NULL}, _tinytb_pb_DataClass_MIN}
@@ -193,6 +302,15 @@ extern "C" {
 #define tinytb_pb_Summary_Image_init_zero        {0, 0, 0, {{NULL}, NULL}}
 #define tinytb_pb_Summary_Audio_init_zero        {0, 0, 0, {{NULL}, NULL}, {{NULL}, NULL}}
 #define tinytb_pb_Summary_Value_init_zero        {{{NULL}, NULL}, 0, {0}, false, tinytb_pb_SummaryMetadata_init_zero}
+#define tinytb_pb_HParamsPluginData_init_zero    {0, 0, {tinytb_pb_HParamsExperiment_init_zero}}
+#define tinytb_pb_HParamInfo_init_zero           {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, _tinytb_pb_HParamsDataType_MIN}
+#define tinytb_pb_HParamsMetricName_init_zero    {{{NULL}, NULL}, {{NULL}, NULL}}
+#define tinytb_pb_HParamsMetricInfo_init_zero    {false, tinytb_pb_HParamsMetricName_init_zero, {{NULL}, NULL}, {{NULL}, NULL}}
+#define tinytb_pb_HParamsExperiment_init_zero    {{{NULL}, NULL}, {{NULL}, NULL}, 0, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}}
+#define tinytb_pb_HParamValue_init_zero          {false, 0, {{NULL}, NULL}, false, 0}
+#define tinytb_pb_HParamsEntry_init_zero         {{{NULL}, NULL}, false, tinytb_pb_HParamValue_init_zero}
+#define tinytb_pb_HParamsSessionStartInfo_init_zero {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0}
+#define tinytb_pb_HParamsSessionEndInfo_init_zero {_tinytb_pb_HParamsStatus_MIN, 0}
 
 /* Field tags (for use in manual encoding/decoding) */
 #define tinytb_pb_SessionLog_status_tag          1
@@ -243,6 +361,37 @@ extern "C" {
 #define tinytb_pb_Summary_Value_audio_tag        6
 #define tinytb_pb_Summary_Value_tensor_tag       8
 #define tinytb_pb_Summary_Value_metadata_tag     9
+#define tinytb_pb_HParamInfo_name_tag            1
+#define tinytb_pb_HParamInfo_display_name_tag    2
+#define tinytb_pb_HParamInfo_description_tag     3
+#define tinytb_pb_HParamInfo_type_tag            4
+#define tinytb_pb_HParamsMetricName_group_tag    1
+#define tinytb_pb_HParamsMetricName_tag_tag      2
+#define tinytb_pb_HParamsMetricInfo_name_tag     1
+#define tinytb_pb_HParamsMetricInfo_display_name_tag 3
+#define tinytb_pb_HParamsMetricInfo_description_tag 4
+#define tinytb_pb_HParamsExperiment_description_tag 1
+#define tinytb_pb_HParamsExperiment_user_tag     2
+#define tinytb_pb_HParamsExperiment_time_created_secs_tag 3
+#define tinytb_pb_HParamsExperiment_hparam_infos_tag 4
+#define tinytb_pb_HParamsExperiment_metric_infos_tag 5
+#define tinytb_pb_HParamsExperiment_name_tag     6
+#define tinytb_pb_HParamValue_number_value_tag   2
+#define tinytb_pb_HParamValue_string_value_tag   3
+#define tinytb_pb_HParamValue_bool_value_tag     4
+#define tinytb_pb_HParamsEntry_key_tag           1
+#define tinytb_pb_HParamsEntry_value_tag         2
+#define tinytb_pb_HParamsSessionStartInfo_hparams_tag 1
+#define tinytb_pb_HParamsSessionStartInfo_model_uri_tag 2
+#define tinytb_pb_HParamsSessionStartInfo_monitor_url_tag 3
+#define tinytb_pb_HParamsSessionStartInfo_group_name_tag 4
+#define tinytb_pb_HParamsSessionStartInfo_start_time_secs_tag 5
+#define tinytb_pb_HParamsSessionEndInfo_status_tag 1
+#define tinytb_pb_HParamsSessionEndInfo_end_time_secs_tag 2
+#define tinytb_pb_HParamsPluginData_version_tag  1
+#define tinytb_pb_HParamsPluginData_experiment_tag 2
+#define tinytb_pb_HParamsPluginData_session_start_info_tag 3
+#define tinytb_pb_HParamsPluginData_session_end_info_tag 4
 
 /* Struct field encoding specification for nanopb */
 #define tinytb_pb_Event_FIELDLIST(X, a) \
@@ -352,6 +501,81 @@ X(a, STATIC,   OPTIONAL, MESSAGE,  metadata,          9)
 #define tinytb_pb_Summary_Value_value_tensor_MSGTYPE tinytb_pb_TensorProto
 #define tinytb_pb_Summary_Value_metadata_MSGTYPE tinytb_pb_SummaryMetadata
 
+#define tinytb_pb_HParamsPluginData_FIELDLIST(X, a) \
+X(a, STATIC,   SINGULAR, INT32,    version,           1) \
+X(a, STATIC,   ONEOF,    MESSAGE,  (data,experiment,data.experiment),   2) \
+X(a, STATIC,   ONEOF,    MESSAGE,  (data,session_start_info,data.session_start_info),   3) \
+X(a, STATIC,   ONEOF,    MESSAGE,  (data,session_end_info,data.session_end_info),   4)
+#define tinytb_pb_HParamsPluginData_CALLBACK NULL
+#define tinytb_pb_HParamsPluginData_DEFAULT NULL
+#define tinytb_pb_HParamsPluginData_data_experiment_MSGTYPE tinytb_pb_HParamsExperiment
+#define tinytb_pb_HParamsPluginData_data_session_start_info_MSGTYPE tinytb_pb_HParamsSessionStartInfo
+#define tinytb_pb_HParamsPluginData_data_session_end_info_MSGTYPE tinytb_pb_HParamsSessionEndInfo
+
+#define tinytb_pb_HParamInfo_FIELDLIST(X, a) \
+X(a, CALLBACK, SINGULAR, STRING,   name,              1) \
+X(a, CALLBACK, SINGULAR, STRING,   display_name,      2) \
+X(a, CALLBACK, SINGULAR, STRING,   description,       3) \
+X(a, STATIC,   SINGULAR, UENUM,    type,              4)
+#define tinytb_pb_HParamInfo_CALLBACK pb_default_field_callback
+#define tinytb_pb_HParamInfo_DEFAULT NULL
+
+#define tinytb_pb_HParamsMetricName_FIELDLIST(X, a) \
+X(a, CALLBACK, SINGULAR, STRING,   group,             1) \
+X(a, CALLBACK, SINGULAR, STRING,   tag,               2)
+#define tinytb_pb_HParamsMetricName_CALLBACK pb_default_field_callback
+#define tinytb_pb_HParamsMetricName_DEFAULT NULL
+
+#define tinytb_pb_HParamsMetricInfo_FIELDLIST(X, a) \
+X(a, STATIC,   OPTIONAL, MESSAGE,  name,              1) \
+X(a, CALLBACK, SINGULAR, STRING,   display_name,      3) \
+X(a, CALLBACK, SINGULAR, STRING,   description,       4)
+#define tinytb_pb_HParamsMetricInfo_CALLBACK pb_default_field_callback
+#define tinytb_pb_HParamsMetricInfo_DEFAULT NULL
+#define tinytb_pb_HParamsMetricInfo_name_MSGTYPE tinytb_pb_HParamsMetricName
+
+#define tinytb_pb_HParamsExperiment_FIELDLIST(X, a) \
+X(a, CALLBACK, SINGULAR, STRING,   description,       1) \
+X(a, CALLBACK, SINGULAR, STRING,   user,              2) \
+X(a, STATIC,   SINGULAR, DOUBLE,   time_created_secs,   3) \
+X(a, CALLBACK, REPEATED, MESSAGE,  hparam_infos,      4) \
+X(a, CALLBACK, REPEATED, MESSAGE,  metric_infos,      5) \
+X(a, CALLBACK, SINGULAR, STRING,   name,              6)
+#define tinytb_pb_HParamsExperiment_CALLBACK pb_default_field_callback
+#define tinytb_pb_HParamsExperiment_DEFAULT NULL
+#define tinytb_pb_HParamsExperiment_hparam_infos_MSGTYPE tinytb_pb_HParamInfo
+#define tinytb_pb_HParamsExperiment_metric_infos_MSGTYPE tinytb_pb_HParamsMetricInfo
+
+#define tinytb_pb_HParamValue_FIELDLIST(X, a) \
+X(a, STATIC,   OPTIONAL, DOUBLE,   number_value,      2) \
+X(a, CALLBACK, OPTIONAL, STRING,   string_value,      3) \
+X(a, STATIC,   OPTIONAL, BOOL,     bool_value,        4)
+#define tinytb_pb_HParamValue_CALLBACK pb_default_field_callback
+#define tinytb_pb_HParamValue_DEFAULT NULL
+
+#define tinytb_pb_HParamsEntry_FIELDLIST(X, a) \
+X(a, CALLBACK, SINGULAR, STRING,   key,               1) \
+X(a, STATIC,   OPTIONAL, MESSAGE,  value,             2)
+#define tinytb_pb_HParamsEntry_CALLBACK pb_default_field_callback
+#define tinytb_pb_HParamsEntry_DEFAULT NULL
+#define tinytb_pb_HParamsEntry_value_MSGTYPE tinytb_pb_HParamValue
+
+#define tinytb_pb_HParamsSessionStartInfo_FIELDLIST(X, a) \
+X(a, CALLBACK, REPEATED, MESSAGE,  hparams,           1) \
+X(a, CALLBACK, SINGULAR, STRING,   model_uri,         2) \
+X(a, CALLBACK, SINGULAR, STRING,   monitor_url,       3) \
+X(a, CALLBACK, SINGULAR, STRING,   group_name,        4) \
+X(a, STATIC,   SINGULAR, DOUBLE,   start_time_secs,   5)
+#define tinytb_pb_HParamsSessionStartInfo_CALLBACK pb_default_field_callback
+#define tinytb_pb_HParamsSessionStartInfo_DEFAULT NULL
+#define tinytb_pb_HParamsSessionStartInfo_hparams_MSGTYPE tinytb_pb_HParamsEntry
+
+#define tinytb_pb_HParamsSessionEndInfo_FIELDLIST(X, a) \
+X(a, STATIC,   SINGULAR, UENUM,    status,            1) \
+X(a, STATIC,   SINGULAR, DOUBLE,   end_time_secs,     2)
+#define tinytb_pb_HParamsSessionEndInfo_CALLBACK NULL
+#define tinytb_pb_HParamsSessionEndInfo_DEFAULT NULL
+
 extern const pb_msgdesc_t tinytb_pb_Event_msg;
 extern const pb_msgdesc_t tinytb_pb_SessionLog_msg;
 extern const pb_msgdesc_t tinytb_pb_SummaryMetadata_msg;
@@ -364,6 +588,15 @@ extern const pb_msgdesc_t tinytb_pb_Summary_msg;
 extern const pb_msgdesc_t tinytb_pb_Summary_Image_msg;
 extern const pb_msgdesc_t tinytb_pb_Summary_Audio_msg;
 extern const pb_msgdesc_t tinytb_pb_Summary_Value_msg;
+extern const pb_msgdesc_t tinytb_pb_HParamsPluginData_msg;
+extern const pb_msgdesc_t tinytb_pb_HParamInfo_msg;
+extern const pb_msgdesc_t tinytb_pb_HParamsMetricName_msg;
+extern const pb_msgdesc_t tinytb_pb_HParamsMetricInfo_msg;
+extern const pb_msgdesc_t tinytb_pb_HParamsExperiment_msg;
+extern const pb_msgdesc_t tinytb_pb_HParamValue_msg;
+extern const pb_msgdesc_t tinytb_pb_HParamsEntry_msg;
+extern const pb_msgdesc_t tinytb_pb_HParamsSessionStartInfo_msg;
+extern const pb_msgdesc_t tinytb_pb_HParamsSessionEndInfo_msg;
 
 /* Defines for backwards compatibility with code written before nanopb-0.4.0 */
 #define tinytb_pb_Event_fields &tinytb_pb_Event_msg
@@ -378,6 +611,15 @@ extern const pb_msgdesc_t tinytb_pb_Summary_Value_msg;
 #define tinytb_pb_Summary_Image_fields &tinytb_pb_Summary_Image_msg
 #define tinytb_pb_Summary_Audio_fields &tinytb_pb_Summary_Audio_msg
 #define tinytb_pb_Summary_Value_fields &tinytb_pb_Summary_Value_msg
+#define tinytb_pb_HParamsPluginData_fields &tinytb_pb_HParamsPluginData_msg
+#define tinytb_pb_HParamInfo_fields &tinytb_pb_HParamInfo_msg
+#define tinytb_pb_HParamsMetricName_fields &tinytb_pb_HParamsMetricName_msg
+#define tinytb_pb_HParamsMetricInfo_fields &tinytb_pb_HParamsMetricInfo_msg
+#define tinytb_pb_HParamsExperiment_fields &tinytb_pb_HParamsExperiment_msg
+#define tinytb_pb_HParamValue_fields &tinytb_pb_HParamValue_msg
+#define tinytb_pb_HParamsEntry_fields &tinytb_pb_HParamsEntry_msg
+#define tinytb_pb_HParamsSessionStartInfo_fields &tinytb_pb_HParamsSessionStartInfo_msg
+#define tinytb_pb_HParamsSessionEndInfo_fields &tinytb_pb_HParamsSessionEndInfo_msg
 
 /* Maximum encoded size of messages (where known) */
 /* tinytb_pb_Event_size depends on runtime parameters */
@@ -392,6 +634,15 @@ extern const pb_msgdesc_t tinytb_pb_Summary_Value_msg;
 /* tinytb_pb_Summary_Image_size depends on runtime parameters */
 /* tinytb_pb_Summary_Audio_size depends on runtime parameters */
 /* tinytb_pb_Summary_Value_size depends on runtime parameters */
+/* tinytb_pb_HParamsPluginData_size depends on runtime parameters */
+/* tinytb_pb_HParamInfo_size depends on runtime parameters */
+/* tinytb_pb_HParamsMetricName_size depends on runtime parameters */
+/* tinytb_pb_HParamsMetricInfo_size depends on runtime parameters */
+/* tinytb_pb_HParamsExperiment_size depends on runtime parameters */
+/* tinytb_pb_HParamValue_size depends on runtime parameters */
+/* tinytb_pb_HParamsEntry_size depends on runtime parameters */
+/* tinytb_pb_HParamsSessionStartInfo_size depends on runtime parameters */
+#define tinytb_pb_HParamsSessionEndInfo_size     11
 
 #ifdef __cplusplus
 } /* extern "C" */
