@@ -202,14 +202,19 @@ ImageView qqvga_view() { return ImageView::frame(PixelFormat::kRgb565Be, g_qqvga
 
 // The board's clock: it boots when the demo starts (host time, as if set by NTP), and
 // every reading is one more 120 ms frame, so the run spans the session as the board lived it.
-double wall_seconds() {
-  static double t = 0.0;
-  if (t == 0.0) {
+tinytb::WallTime wall_time() {
+  static tinytb::WallTime t;
+  if (t.seconds == 0) {
     timespec ts;
-    if (clock_gettime(CLOCK_REALTIME, &ts) != 0) return 0.0;  // "not known": uptime is used
-    t = static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0) return tinytb::WallTime{};  // "not known": uptime is used
+    t = tinytb::WallTime{static_cast<int64_t>(ts.tv_sec), static_cast<uint32_t>(ts.tv_nsec)};
   }
-  return t += 0.12;
+  t.nanos += 120000000u;
+  if (t.nanos >= tinytb::kNanosPerSecond) {
+    t.nanos -= tinytb::kNanosPerSecond;
+    ++t.seconds;
+  }
+  return t;
 }
 
 }  // namespace
@@ -221,7 +226,7 @@ void run(const char* logdir, Result* result) {
   options.logdir = logdir;
   options.run = kRun;
   options.host = "esp32s3";
-  options.clock.wall_seconds = wall_seconds;
+  options.clock.wall_time = wall_time;
   options.max_queue = 4;
   must(g_writer.open(g_sink, options), kRun);
   for (int64_t step = 0; step < kFrames; step += kEvery) {

@@ -139,9 +139,9 @@ void make_step(int64_t step, StepData* d) {
   }
 }
 
-double g_start_seconds = 0.0;
+int64_t g_start_seconds = 0;
 int64_t g_now_step = 0;
-double wall_seconds() { return g_start_seconds + static_cast<double>(g_now_step); }  // 1 s per window
+tinytb::WallTime wall_time() { return tinytb::WallTime{g_start_seconds + g_now_step, 0}; }  // 1 s per window
 
 // ---- manifest helpers ------------------------------------------------------------------------------
 
@@ -169,12 +169,12 @@ void run(const char* logdir, Result* result) {
 
   timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
-  g_start_seconds = static_cast<double>(ts.tv_sec);
+  g_start_seconds = static_cast<int64_t>(ts.tv_sec);
   tinytb::WriterOptions options;
   options.logdir = logdir;
   options.run = kRun;
   options.host = "esp32s3";
-  options.clock.wall_seconds = wall_seconds;
+  options.clock.wall_time = wall_time;
   options.max_queue = 16;
   must(g_writer.open(g_sink, options), "open");
 

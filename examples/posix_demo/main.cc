@@ -6,21 +6,26 @@
 // The scenario: TensorFlow Lite Micro's person-detection model (MobileNet v1 0.25,
 // 96x96 grayscale input) runs on an ESP32-S3 camera board, one inference per camera
 // frame; one frame is one step. Someone walks into view at step 40, turns away for a
-// moment, and leaves at step 120; at step 150 the room lights dim. The same firmware is
-// built twice, with an int8 and a float32 model, giving two runs to compare:
+// moment, and leaves at step 120; at step 150 the room lights dim. Three firmware builds
+// give three runs to compare: firmware 1.2.0 with an int8 and with a float32 model, and
+// firmware 1.3.0 with the int8 model:
 //
-//   esp32s3-cam/int8      model/person_score, model/no_person_score, model/latency_ms,
-//   esp32s3-cam/float32   camera/fps, camera/exposure_ms, system/free_ram_kb,
-//                         system/queue_high_water_bytes, system/battery_v  (scalars)
-//                         run/config (Markdown), model/top_classes (a Markdown table),
-//                         run/events (list)
+//   esp32s3-cam/int8         model/person_score, model/no_person_score, model/latency_ms,
+//   esp32s3-cam/float32      camera/fps, camera/exposure_ms, system/free_ram_kb,
+//   esp32s3-cam/int8-fw1.3   system/queue_high_water_bytes, system/battery_v  (scalars)
+//                            run/config (Markdown), model/top_classes (a Markdown table),
+//                            run/events (list), and the run hparams (board, firmware and
+//                            its hash, model and its hash, quantisation, threshold, arena,
+//                            int8) with three of the scalars as metrics: the HParams tab
 //
 // The board is simulated, deterministically (a seeded LCG); the logging is real and is
 // what firmware would do: static writers and a static sink, no heap, every Status checked.
 //
-//   build/demo --logdir DIR [--manifest FILE]
+//   build/demo --logdir DIR [--part boards|debug|all] [--manifest FILE]
 //
-// --manifest also writes a JSON list of every value logged, for tests/tensorboard/tb_judge.py.
+// --manifest also writes a JSON list of every value logged, for tests/tensorboard/tb_judge.py
+// (the boards part only: --part boards, the default with --manifest). --part debug writes
+// the flight recorder and layer runs only (debug_board.h); the default, all, writes both.
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -31,6 +36,7 @@
 #include <time.h>
 
 #include "camera_board.h"
+#include "debug_board.h"
 #include "kws_board.h"
 #include "posix_sink.h"
 #include "tinytb/tinytb.h"
@@ -68,15 +74,24 @@ struct Build {
   float free_ram_kb;          // free internal SRAM after setup
   float battery_v;            // at boot
   uint32_t seed;              // this build's noise; the scene is the same in every run
+  const char* firmware;       // the firmware's version and git hash, and the model file's
+  const char* firmware_hash;  // hash: the run hparams the HParams tab compares
+  const char* model_hash;
 };
 
+// Three builds: the int8 and float32 models on firmware 1.2.0, and the int8 model on
+// firmware 1.3.0 (newer ESP-NN kernels): runs that differ in model and in firmware.
 constexpr Build kBuilds[] = {
     {"esp32s3-cam/int8", "int8", "int8 (full integer, per-channel weights)", "person_detect_int8.tflite", 294, 136,
      "internal SRAM", "ESP-NN optimised int8 kernels", "-Os -DNDEBUG -DESP_NN -DTF_LITE_STATIC_MEMORY", 85.0f, 1.8f,
-     0.25f, true, 182.0f, 4.12f, 0x1a2b3c4du},
+     0.25f, true, 182.0f, 4.12f, 0x1a2b3c4du, "1.2.0", "3f9c2e1", "sha256:7d2f9a41"},
     {"esp32s3-cam/float32", "float32", "none (float32 weights and activations)", "person_detect_f32.tflite", 1164, 548, "PSRAM",
      "reference kernels", "-Os -DNDEBUG -DTF_LITE_STATIC_MEMORY", 310.0f, 6.0f, 0.05f, false, 261.0f, 4.11f,
-     0x5e6f7081u},
+     0x5e6f7081u, "1.2.0", "3f9c2e1", "sha256:c05b18e3"},
+    {"esp32s3-cam/int8-fw1.3", "int8, firmware 1.3", "int8 (full integer, per-channel weights)",
+     "person_detect_int8.tflite", 294, 136, "internal SRAM", "ESP-NN 1.1 int8 kernels (SIMD conv)",
+     "-O2 -DNDEBUG -DESP_NN -DTF_LITE_STATIC_MEMORY", 62.0f, 1.5f, 0.25f, true, 176.0f, 4.12f, 0x2b3c4d5eu, "1.3.0",
+     "a41e07b", "sha256:7d2f9a41"},
 };
 constexpr size_t kRuns = sizeof(kBuilds) / sizeof(kBuilds[0]);
 
@@ -240,12 +255,56 @@ const char* config_markdown(const Build& b) {
   return g_text;
 }
 
+// ---- run hparams: what tells the runs apart in TensorBoard's HParams tab (docs/hparams.md) ----
+
+constexpr float kPersonThreshold = 0.5f;  // the detector's decision threshold
+constexpr size_t kHParams = 9;
+tinytb::HParam g_hparams[kRuns][kHParams];
+
+const tinytb::HParam* hparams_of(size_t index) {
+  const Build& b = kBuilds[index];
+  tinytb::HParam* p = g_hparams[index];
+  p[0] = tinytb::HParam::text("board", "ESP32-S3-EYE");
+  p[1] = tinytb::HParam::text("firmware", b.firmware);
+  p[2] = tinytb::HParam::text("firmware_hash", b.firmware_hash);
+  p[3] = tinytb::HParam::text("model", b.model_file);
+  p[4] = tinytb::HParam::text("model_hash", b.model_hash);
+  p[5] = tinytb::HParam::text("quantisation", b.quantisation);
+  p[6] = tinytb::HParam::number("threshold", static_cast<double>(kPersonThreshold));
+  p[7] = tinytb::HParam::number("tensor_arena_kb", b.arena_kb);
+  p[8] = tinytb::HParam::flag("uses_int8", b.int8_scores);
+  return p;
+}
+
+// The dashboard's columns: these hparams and three metrics every run logs.
+const tinytb::HParamMetric kMetrics[] = {
+    {"model/person_score", "", "person score"},
+    {"model/latency_ms", "", "latency (ms)"},
+    {"system/free_ram_kb", "", "free SRAM (KB)"},
+};
+constexpr size_t kMetricCount = sizeof(kMetrics) / sizeof(kMetrics[0]);
+
+tinytb::HParamsExperiment experiment() {
+  tinytb::HParamsExperiment e;
+  e.hparams = hparams_of(0);
+  e.hparam_count = kHParams;
+  e.metrics = kMetrics;
+  e.metric_count = kMetricCount;
+  e.name = "person detection on esp32s3-cam";
+  e.description = "int8 and float32 models, firmware 1.2.0 and 1.3.0";
+  return e;
+}
+
 void run_board(const char* logdir, size_t index, RunResult* result) {
   const Build& build = kBuilds[index];
   DemoWriter& writer = g_writers[index];
   const uint32_t records_before = g_records;
   boot_board();
   must(writer.open(g_sink, writer_options(logdir, build.run)), "open", build.run);
+  // The experiment once (the first run), then this run's hparams, before any metric.
+  if (index == 0) must(writer.hparams_experiment(experiment()), "hparams experiment", build.run);
+  must(writer.hparams_session_start(hparams_of(index), kHParams), "hparams session start", build.run);
+  g_records += index == 0 ? 2 : 1;
 
   Logger model(writer, "model", build.run);
   Logger camera(writer, "camera", build.run);
@@ -313,6 +372,8 @@ void run_board(const char* logdir, size_t index, RunResult* result) {
   }
 
   // Write what is queued, note the file, close.
+  must(writer.hparams_session_end(tinytb::SessionStatus::kSuccess), "hparams session end", build.run);
+  ++g_records;
   must(writer.flush(), "flush", build.run);
   snprintf(result->file, sizeof(result->file), "%s/%s", writer.dir(), writer.file_name());
   result->bytes = writer.file_bytes();
@@ -367,9 +428,12 @@ void boot_board() {
 
 void advance_board_clock(float frame_ms) { g_uptime_ms += static_cast<double>(frame_ms); }
 
-double wall_seconds() {
-  if (g_boot_seconds <= 0.0) return 0.0;  // "not known": the writer falls back to uptime
-  return g_boot_seconds + g_uptime_ms / 1000.0;
+tinytb::WallTime wall_time() {
+  if (g_boot_seconds <= 0.0) return tinytb::WallTime{};  // "not known": the writer falls back to uptime
+  const double t = g_boot_seconds + g_uptime_ms / 1000.0;
+  const double whole = floor(t);
+  const uint32_t nanos = static_cast<uint32_t>((t - whole) * 1e9);  // < 1e9: rounded down
+  return tinytb::WallTime{static_cast<int64_t>(whole), nanos};
 }
 
 uint64_t uptime_ms() { return static_cast<uint64_t>(g_uptime_ms); }
@@ -379,7 +443,7 @@ tinytb::WriterOptions writer_options(const char* logdir, const char* run) {
   options.logdir = logdir;
   options.run = run;
   options.host = "esp32s3";
-  options.clock.wall_seconds = wall_seconds;
+  options.clock.wall_time = wall_time;
   options.clock.uptime_ms = uptime_ms;
   options.max_queue = kMaxQueue;  // batch records: one write (and fsync) per 32
   options.flush_millis = 5000;    // or every 5 s when logging slows down
@@ -400,7 +464,7 @@ void must(tinytb::Status status, const char* what, const char* detail) {
 namespace manifest {
 
 constexpr size_t kMaxTags = kRuns * 16;
-constexpr size_t kMaxPoints = 4096;
+constexpr size_t kMaxPoints = kRuns * 2048;
 constexpr size_t kPoolBytes = 64 * 1024;  // text cells, NUL-terminated one after the other
 
 struct Tag {
@@ -514,7 +578,58 @@ void put_value(FILE* f, const Point& p) {
   fputs("]}", f);
 }
 
-// {"runs": {run: {"scalars": {tag: [[step, value], ...]}, "text": {...}}}}
+void put_hparam_value(FILE* f, const tinytb::HParam& p) {
+  switch (p.type) {
+    case tinytb::HParamType::kText: put_string(f, p.text_value); break;
+    case tinytb::HParamType::kFlag: fputs(p.flag_value ? "true" : "false", f); break;
+    case tinytb::HParamType::kNumber: fprintf(f, "%.17g", p.number_value); break;
+  }
+}
+
+// {"experiment": {...}, "sessions": {run: {...}}}: tests/tensorboard/hparams_manifest.h has the schema.
+void write_hparams(FILE* f) {
+  static const char* const kTypes[] = {"", "DATA_TYPE_STRING", "DATA_TYPE_BOOL", "DATA_TYPE_FLOAT64"};
+  const tinytb::HParamsExperiment e = experiment();
+  fputs("{\"experiment\": {\"run\": ", f);
+  put_string(f, kBuilds[0].run);
+  fputs(", \"name\": ", f);
+  put_string(f, e.name);
+  fputs(", \"description\": ", f);
+  put_string(f, e.description);
+  fputs(", \"hparams\": [", f);
+  for (size_t i = 0; i < e.hparam_count; ++i) {
+    fprintf(f, "%s{\"name\": ", i ? ", " : "");
+    put_string(f, e.hparams[i].name);
+    fprintf(f, ", \"type\": \"%s\"}", kTypes[static_cast<int>(e.hparams[i].type)]);
+  }
+  fputs("], \"metrics\": [", f);
+  for (size_t i = 0; i < e.metric_count; ++i) {
+    fprintf(f, "%s{\"group\": ", i ? ", " : "");
+    put_string(f, e.metrics[i].group);
+    fputs(", \"tag\": ", f);
+    put_string(f, e.metrics[i].tag);
+    fputs(", \"display_name\": ", f);
+    put_string(f, e.metrics[i].display_name);
+    fputs("}", f);
+  }
+  fputs("]},\n  \"sessions\": {", f);
+  for (size_t r = 0; r < kRuns; ++r) {
+    fputs(r ? ",\n    " : "\n    ", f);
+    put_string(f, kBuilds[r].run);
+    fputs(": {\"hparams\": {", f);
+    const tinytb::HParam* p = hparams_of(r);
+    for (size_t i = 0; i < kHParams; ++i) {
+      fputs(i ? ", " : "", f);
+      put_string(f, p[i].name);
+      fputs(": ", f);
+      put_hparam_value(f, p[i]);
+    }
+    fputs("}, \"group\": \"\", \"status\": \"STATUS_SUCCESS\"}", f);
+  }
+  fputs("}}", f);
+}
+
+// {"runs": {run: {"scalars": {tag: [[step, value], ...]}, "text": {...}}}, "hparams": {...}}
 bool write(const char* path) {
   FILE* f = fopen(path, "w");
   if (f == nullptr) return false;
@@ -564,7 +679,9 @@ bool write(const char* path) {
     fclose(f);
     return false;
   }
-  fputs("\n}}\n", f);
+  fputs("\n},\n\"hparams\": ", f);  // tests/tensorboard/hparams_judge.py
+  write_hparams(f);
+  fputs("}\n", f);
   const bool ok = ferror(f) == 0;
   return fclose(f) == 0 && ok;
 }
@@ -590,7 +707,7 @@ void Logger::list(const char* name, int64_t step, const char* const* items, size
 }
 
 int usage() {
-  fprintf(stderr, "usage: demo --logdir DIR [--manifest FILE]\n");
+  fprintf(stderr, "usage: demo --logdir DIR [--part boards|debug|all] [--manifest FILE]\n");
   return 2;
 }
 
@@ -599,17 +716,38 @@ int usage() {
 int main(int argc, char** argv) {
   const char* logdir = nullptr;
   const char* manifest_path = nullptr;
+  const char* part = nullptr;
   for (int i = 1; i < argc; ++i) {
     if (strcmp(argv[i], "--logdir") == 0 && i + 1 < argc) {
       logdir = argv[++i];
     } else if (strcmp(argv[i], "--manifest") == 0 && i + 1 < argc) {
       manifest_path = argv[++i];
+    } else if (strcmp(argv[i], "--part") == 0 && i + 1 < argc) {
+      part = argv[++i];
     } else {
       return usage();
     }
   }
-  if (logdir == nullptr) return usage();
+  // The manifest lists the boards' values, so --manifest alone means --part boards; the debug
+  // part is checked by tests/tensorboard/debug_demo_check.py instead.
+  if (part == nullptr) part = manifest_path != nullptr ? "boards" : "all";
+  const bool boards = strcmp(part, "all") == 0 || strcmp(part, "boards") == 0;
+  const bool debug = strcmp(part, "all") == 0 || strcmp(part, "debug") == 0;
+  if (logdir == nullptr || (!boards && !debug)) return usage();
+  if (manifest_path != nullptr && debug) {
+    fprintf(stderr, "demo: --manifest covers the boards only (--part boards)\n");
+    return 2;
+  }
   manifest::g_on = manifest_path != nullptr;
+  if (debug) {
+    static debug_board::Result dbg;  // flight recorder and layer-by-layer inspection
+    debug_board::run(logdir, &dbg);
+    printf("  %-20s trigger at step %lld wrote frames %lld-%lld (recorder %u B of RAM); layers: %u tensors inspected\n",
+           "esp32s3-cam/flight", static_cast<long long>(dbg.trigger_step), static_cast<long long>(dbg.first_kept),
+           static_cast<long long>(dbg.trigger_step), static_cast<unsigned>(dbg.recorder_bytes),
+           static_cast<unsigned>(dbg.layer_records));
+    if (!boards) return 0;
+  }
 
   printf("tinytb demo: person detection on a simulated ESP32-S3 camera board, %d frames per run\n",
          static_cast<int>(kFrames));

@@ -412,9 +412,9 @@ const tinytb::Canvas& draw(Chart chart, int64_t epoch) {
   }
 }
 
-double g_start_seconds = 0.0;
+int64_t g_start_seconds = 0;
 int64_t g_now_epoch = 0;
-double wall_seconds() { return g_start_seconds + 30.0 * static_cast<double>(g_now_epoch); }  // an epoch: 30 s
+tinytb::WallTime wall_time() { return tinytb::WallTime{g_start_seconds + 30 * g_now_epoch, 0}; }  // an epoch: 30 s
 
 }  // namespace
 
@@ -422,12 +422,12 @@ void run(const char* logdir, Result* result) {
   load_frame();
   timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
-  g_start_seconds = static_cast<double>(ts.tv_sec);
+  g_start_seconds = static_cast<int64_t>(ts.tv_sec);
   tinytb::WriterOptions options;
   options.logdir = logdir;
   options.run = kRun;
   options.host = "stm32h7";
-  options.clock.wall_seconds = wall_seconds;
+  options.clock.wall_time = wall_time;
   options.max_queue = 1;  // an image record is large: write each one at once
   must(g_writer.open(g_sink, options), "open");
 
