@@ -6,7 +6,22 @@
 
 #include <atomic>
 
+#include "tinytb/status.h"
+
 namespace tinytb_test {
+
+// A trapped run checks every call without returning early (that would disarm the trap
+// around less code than the test claims); this keeps the first failure to report after.
+class FirstError {
+ public:
+  void operator()(tinytb::Status s) {
+    if (s != tinytb::Status::kOk && first_ == tinytb::Status::kOk) first_ = s;
+  }
+  tinytb::Status status() const { return first_; }
+
+ private:
+  tinytb::Status first_ = tinytb::Status::kOk;
+};
 
 #ifdef TINYTB_ALLOC_TRAP
 extern std::atomic<bool> g_alloc_armed;

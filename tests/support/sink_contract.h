@@ -58,6 +58,7 @@
 #include "tinytb/writer/event_writer.h"
 #include "tinytb/writer/file_name.h"
 #include "tinytb/writer/sink.h"
+#include "wall_clock.h"
 
 namespace tinytb {
 // Failure messages name the Status ("no space") instead of printing its byte.
@@ -472,7 +473,7 @@ TYPED_TEST_P(SinkContract, TruncateCutsBackAndWritesGoOnAtTheCut) {
 
 // ---- end to end: the writer on this port ---------------------------------------------------------
 
-inline double sink_contract_wall_seconds() { return 1732241520.25; }
+inline tinytb::WallTime sink_contract_wall_seconds() { return wall_time_of(1732241520.25); }
 
 // The same values logged through the same writer, once into this port and once into a
 // TestSink (tests/support/test_sink.h): the port must store exactly the records the writer
@@ -486,7 +487,7 @@ TYPED_TEST_P(SinkContract, AWritersRecordsReadBackExactly) {
   options.run = "run";
   options.host = "board";
   options.file_stamp = 7;
-  options.clock.wall_seconds = sink_contract_wall_seconds;
+  options.clock.wall_time = sink_contract_wall_seconds;
   options.max_queue = 4;
   options.flush_millis = 0;
   auto log = [](auto& w) {

@@ -12,8 +12,11 @@
 #include <unistd.h>
 
 #include "alloc_trap.h"
+#include "host_os.h"
 #include "posix_sink.h"
 #include "tinytb/tinytb.h"
+#include "tinytb/writer/async_writer.h"
+#include "wall_clock.h"
 
 namespace {
 
@@ -33,7 +36,7 @@ TEST(AllocTrap, CountsHeapUse) {  // the control: the trap must see these
   EXPECT_EQ(calls, 4);
 }
 
-double wall() { return 1732241520.0; }
+tinytb::WallTime wall() { return wall_time_of(1732241520.0); }
 uint64_t uptime() {
   static uint64_t t = 0;
   return t += 7;
@@ -48,17 +51,14 @@ TEST(AllocTrap, OpenLogFlushCloseAllocateNothing) {
   const char* const cells[] = {"class", "score", "person", "0.93", "no person", "0.07"};
   const char* const items[] = {"boot", "camera ok", "model loaded"};
   int calls = -1;
-  Status first_error = Status::kOk;
-  auto check = [&](Status s) {
-    if (s != Status::kOk && first_error == Status::kOk) first_error = s;
-  };
+  tinytb_test::FirstError check;
   {
     Armed armed;
     tinytb::WriterOptions options;
     options.logdir = dir_template;
     options.run = "device/run1";
     options.host = "board";
-    options.clock.wall_seconds = wall;
+    options.clock.wall_time = wall;
     options.clock.uptime_ms = uptime;
     options.max_queue = 7;
     options.flush_millis = 50;
@@ -82,7 +82,7 @@ TEST(AllocTrap, OpenLogFlushCloseAllocateNothing) {
     check(g_writer.close());
     calls = armed.allocs();
   }
-  EXPECT_EQ(first_error, Status::kOk) << tinytb::status_name(first_error);
+  EXPECT_EQ(check.status(), Status::kOk) << tinytb::status_name(check.status());
   EXPECT_EQ(calls, 0) << "heap calls while logging";
 }
 
@@ -107,19 +107,28 @@ TEST(AllocTrap, HistogramsAndAudioAllocateNothing) {
   const float logits[5] = {1.5f, -2.0f, 0.0f, 3.25f, 1e30f};
   const int32_t accel[4] = {-100000, 5, 7, 100000};
   int calls = -1;
-  Status first_error = Status::kOk;
-  auto check = [&](Status s) {
-    if (s != Status::kOk && first_error == Status::kOk) first_error = s;
-  };
+  tinytb_test::FirstError check;
   {
     Armed armed;
     tinytb::WriterOptions options;
     options.logdir = dir_template;
     options.run = "device/signals";
-    options.clock.wall_seconds = wall;
+    options.clock.wall_time = wall;
     options.max_queue = 3;
     check(g_signal_writer.open(g_signal_sink, options));
     tinytb::Scope model(g_signal_writer, "model");
+    // Run hparams (docs/hparams.md): the three records, and a refused call.
+    const tinytb::HParam run_hparams[] = {tinytb::HParam::text("board", "esp32-s3"),
+                                          tinytb::HParam::number("threshold", 0.5), tinytb::HParam::flag("int8", true)};
+    const tinytb::HParamMetric metrics[] = {{"camera/pixels", "", ""}};
+    tinytb::HParamsExperiment experiment;
+    experiment.hparams = run_hparams;
+    experiment.hparam_count = 3;
+    experiment.metrics = metrics;
+    experiment.metric_count = 1;
+    check(g_signal_writer.hparams_experiment(experiment));
+    check(g_signal_writer.hparams_session_start(run_hparams, 3));
+    (void)g_signal_writer.hparams_session_start(run_hparams, 0);
     const tinytb::AudioClip mic(g_mic, 16000, "**yes**");
     const tinytb::AudioClip chimes[] = {tinytb::AudioClip(g_chime, 800), tinytb::AudioClip(g_chime, 400)};
     for (int64_t step = 0; step < 20; ++step) {
@@ -147,10 +156,11 @@ TEST(AllocTrap, HistogramsAndAudioAllocateNothing) {
     (void)g_signal_writer.audio("mic/clip", 100, &mic, 1, 0);
     (void)g_histogram.reset(0);
     (void)g_histogram.add({scores, 0});
+    check(g_signal_writer.hparams_session_end(tinytb::SessionStatus::kSuccess));
     check(g_signal_writer.close());
     calls = armed.allocs();
   }
-  EXPECT_EQ(first_error, Status::kOk) << tinytb::status_name(first_error);
+  EXPECT_EQ(check.status(), Status::kOk) << tinytb::status_name(check.status());
   EXPECT_EQ(calls, 0) << "heap calls while bucketing and logging";
 }
 
@@ -179,16 +189,13 @@ TEST(AllocTrap, ImagesAllocateNothing) {
   using tinytb::ImageView;
   using tinytb::PixelFormat;
   int calls = -1;
-  Status first_error = Status::kOk;
-  auto check = [&](Status s) {
-    if (s != Status::kOk && first_error == Status::kOk) first_error = s;
-  };
+  tinytb_test::FirstError check;
   {
     Armed armed;
     tinytb::WriterOptions options;
     options.logdir = dir_template;
     options.run = "device/camera";
-    options.clock.wall_seconds = wall;
+    options.clock.wall_time = wall;
     options.max_queue = 2;
     check(g_image_writer.open(g_image_sink, options));
     tinytb::Scope camera(g_image_writer, "camera");
@@ -225,7 +232,7 @@ TEST(AllocTrap, ImagesAllocateNothing) {
     check(g_image_writer.close());
     calls = armed.allocs();
   }
-  EXPECT_EQ(first_error, Status::kOk) << tinytb::status_name(first_error);
+  EXPECT_EQ(check.status(), Status::kOk) << tinytb::status_name(check.status());
   EXPECT_EQ(calls, 0) << "heap calls while encoding and logging images";
   for (const tinytb::PngEncoderBase* png : {static_cast<const tinytb::PngEncoderBase*>(&g_png_compressed),
                                             static_cast<const tinytb::PngEncoderBase*>(&g_png_fast),
@@ -233,6 +240,95 @@ TEST(AllocTrap, ImagesAllocateNothing) {
     EXPECT_GT(png->images_encoded(), 0u);
     EXPECT_LE(png->arena_high_water(), png->arena_capacity());
   }
+}
+
+// Records larger than the queue, streamed to the sink (docs/storage.md): frames in every mode
+// through a 6 KiB queue (sizing pass, writing pass, the event split around the PNGs), with the
+// trap armed.
+tinytb::PosixSink g_stream_sink;
+tinytb::EventWriter<6 * 1024, 8> g_stream_writer;
+
+TEST(AllocTrap, StreamedRecordsAllocateNothing) {
+  char dir_template[] = "/tmp/tinytb_alloc_XXXXXX";
+  ASSERT_NE(mkdtemp(dir_template), nullptr);
+  for (size_t i = 0; i < sizeof(g_camera); ++i) g_camera[i] = static_cast<uint8_t>(i * 13 + i / 640);
+  using tinytb::ImageView;
+  using tinytb::PixelFormat;
+  int calls = -1;
+  tinytb_test::FirstError check;
+  const uint32_t before = g_png_compressed.images_encoded();
+  {
+    Armed armed;
+    tinytb::WriterOptions options;
+    options.logdir = dir_template;
+    options.run = "device/streamed";
+    options.clock.wall_time = wall;
+    check(g_stream_writer.open(g_stream_sink, options));
+    for (int64_t step = 0; step < 3; ++step) {
+      const ImageView frame = ImageView::frame(PixelFormat::kRgb565Be, g_camera, 160, 120);
+      check(g_stream_writer.scalar("loss", step, 0.5f));
+      check(g_stream_writer.image("frame", step, frame, g_png_compressed));
+      check(g_stream_writer.image("frame_fast", step, frame, g_png_fast));
+      check(g_stream_writer.image("frame_lodepng", step, frame, g_png_lodepng));
+      check(g_stream_writer.image("frame_stored", step, ImageView::frame(PixelFormat::kGray8, g_camera, 96, 96),
+                                  g_png_stored));
+    }
+    check(g_stream_writer.close());
+    calls = armed.allocs();
+  }
+  EXPECT_EQ(check.status(), Status::kOk) << tinytb::status_name(check.status());
+  EXPECT_EQ(calls, 0) << "heap calls while streaming records larger than the queue";
+  EXPECT_EQ(g_png_compressed.images_encoded(), before + 3);
+}
+
+// The async writer (docs/async.md): start, producers (scalar, text, image into a slot, a lent
+// frame), full-ring drops under each non-waiting policy, drains and close, with the trap armed.
+tinytb::EventWriter<2048, 16> g_async_target;
+tinytb::AsyncRing<8, 128> g_async_values;
+tinytb::AsyncRing<2, 2048> g_async_frames;
+tinytb::PngEncoder<16, 16, 1, tinytb::PngMode::kCompressed> g_async_png;
+uint8_t g_async_pixels[16 * 16];
+
+TEST(AllocTrap, AsyncWriterAllocatesNothing) {
+  char dir_template[] = "/tmp/tinytb_alloc_async_XXXXXX";
+  ASSERT_NE(mkdtemp(dir_template), nullptr);
+  for (size_t i = 0; i < sizeof(g_async_pixels); ++i) g_async_pixels[i] = static_cast<uint8_t>(i * 3);
+  const tinytb::ImageView view = tinytb::ImageView::frame(tinytb::PixelFormat::kGray8, g_async_pixels, 16, 16);
+  int calls = -1;
+  tinytb_test::FirstError check;
+  {
+    Armed armed;
+    tinytb::WriterOptions options;
+    options.logdir = dir_template;
+    options.clock.wall_time = wall;
+    options.clock.uptime_ms = uptime;
+    for (tinytb::FullPolicy policy : {tinytb::FullPolicy::kDropNew, tinytb::FullPolicy::kDropOldest}) {
+      options.run = policy == tinytb::FullPolicy::kDropNew ? "drop-new" : "drop-oldest";
+      tinytb::AsyncWriter async(g_async_target, g_async_values, &g_async_frames);
+      tinytb::AsyncOptions async_options;
+      async_options.policy = policy;
+      async_options.os = tinytb::host_os();
+      check(g_async_target.open(g_sink, options));
+      check(async.start(async_options));
+      tinytb::FrameLoan loan;
+      for (int64_t step = 0; step < 40; ++step) {
+        (void)async.scalar("a/scalar", step, 0.5f);  // overflows the ring: dropped, counted
+        if (step % 10 == 0) {
+          check(async.drain());
+          check(async.text("a/text", step, "a note"));
+          check(async.image("a/image", step, view, g_async_png));
+          check(async.drain());
+          check(async.lend_image(loan, "a/lent", step, view, g_async_png));
+          check(async.drain());
+        }
+      }
+      (void)async.scalar("", 1, 1.0f);  // refused
+      check(async.close());
+    }
+    calls = armed.allocs();
+  }
+  EXPECT_EQ(check.status(), Status::kOk) << tinytb::status_name(check.status());
+  EXPECT_EQ(calls, 0) << "heap calls through the async writer";
 }
 
 }  // namespace
