@@ -13,8 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "compare_main.h"
 #include "event_scan.h"
 #include "file_io.h"
+#include "recv_main.h"
 #include "sd_names.h"
 
 namespace tinytb_tool {
@@ -835,6 +837,10 @@ const char kHelp[] =
     "  check PATH...       verify event files and show what they hold\n"
     "  repair PATH...      cut torn tails back to the last valid record\n"
     "  pull SRC DST        copy an SD card's runs into a log directory, renamed and repaired\n"
+    "  recv --serial DEV DIR | --tcp HOST:PORT DIR | --file PATH DIR\n"
+    "                      write the records a board streams live (docs/streaming.md)\n"
+    "  compare RUN_A RUN_B [--out DIR]\n"
+    "                      per-tag differences of two runs, as a table and as a run\n"
     "\n"
     "tinytb COMMAND --help tells more. Files from the card are untrusted input: the tool never\n"
     "crashes or hangs on them, and never changes a valid record (docs/security.md).\n"
@@ -850,6 +856,8 @@ int run(int argc, char** argv) {
   if (command == "check") return cmd_check(args);
   if (command == "repair") return cmd_repair(args);
   if (command == "pull") return cmd_pull(args);
+  if (command == "recv") return cmd_recv(args);
+  if (command == "compare") return cmd_compare(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::printf("%s%s", kHelp, kExitCodesHelp);
     return kExitClean;
