@@ -2,6 +2,7 @@
 #ifndef TINYTB_TINYTB_H_
 #define TINYTB_TINYTB_H_
 
+#include "tinytb/writer/async_writer.h"
 #include "tinytb/summary/audio.h"
 #include "tinytb/render/canvas.h"
 #include "tinytb/render/charts.h"
@@ -11,6 +12,7 @@
 #include "tinytb/format/crc32c.h"
 #include "tinytb/writer/event_writer.h"
 #include "tinytb/summary/histogram.h"
+#include "tinytb/hparams.h"
 #include "tinytb/image/image_view.h"
 #include "tinytb/png/png_encoder.h"
 #include "tinytb/format/record.h"

@@ -12,7 +12,8 @@
 //
 // Ownership: the caller owns the writer, the sink and every buffer; the writer keeps
 // no pointer to anything passed to a logging call. Nothing here allocates.
-// Threads: a writer is not thread-safe; use it from one task or guard it.
+// Threads: a writer is not thread-safe; use it from one task or guard it, or log from any
+// task or interrupt through AsyncWriter (async_writer.h), which never waits for storage.
 // Every call returns a Status; on any failure nothing has changed (see docs/design.md).
 #ifndef TINYTB_EVENT_WRITER_H_
 #define TINYTB_EVENT_WRITER_H_
@@ -23,6 +24,7 @@
 #include "tinytb/summary/audio.h"
 #include "tinytb/writer/clock.h"
 #include "tinytb/config.h"
+#include "tinytb/hparams.h"
 #include "tinytb/summary/histogram.h"
 #include "tinytb/image/image_view.h"
 #include "tinytb/png/png_encoder.h"
@@ -84,6 +86,7 @@ struct WriterOptions {
 };
 
 namespace detail {
+struct HParamsData;  // src/format/hparams_data.h
 // One row of the tag table. The tag text lives in a separate char array.
 struct TagSlot {
   int64_t last_step;
@@ -94,6 +97,7 @@ struct TagRef {
   const char* prefix;  // may be null: no scope
   const char* name;
 };
+struct EventSpec;  // src/format/event.h
 
 // scalar()'s argument types. tf.summary.scalar(name, data, step) and tensorboardX's
 // add_scalar(tag, value, step) put the value first; tinytb puts the step first, so a
@@ -127,6 +131,13 @@ class EventWriterBase {
   // (docs/format.md, "Summary forms"). NaN and infinities are logged as they are
   // (TensorBoard plots them). Errors: kNotOpen, kInvalidTag, kStepNotIncreasing, kTooManyTags, kTooLarge,
   // and a sink error when the queue is full and cannot be flushed.
+  //
+  // Every logging call: a record larger than the whole queue is not refused but streamed
+  // to the sink (docs/storage.md, "Records larger than the queue"): the queue is flushed,
+  // then the record goes out in Sink::write()s of at most the queue, header first, and is
+  // synced as a flush would be. On a sink error the file is cut back (or given up) and the
+  // call returns the error with nothing logged. kTooLarge then means: no file under
+  // rotate_bytes holds the record, or the queue is below stream_queue_bytes() (sizing.h).
   // Any integer step and any number as the value (converted to int64_t and float, so an
   // int or a double needs no cast); a floating-point step does not compile, because step
   // comes before value (the order of tf.summary.scalar and tensorboardX is the other one).
@@ -144,7 +155,9 @@ class EventWriterBase {
   // "- item" lines, or a pipe table with an empty header row; docs/format.md), because
   // tbparse cannot read rank-1 or rank-2 strings. A table with a header row is a Markdown
   // pipe table in text().
-  // Errors: as scalar(), plus kInvalidArgument for null pointers or zero counts.
+  // Errors: as scalar(), plus kInvalidArgument for null pointers or zero counts, kTooLarge
+  // for a string (or more cells) longer than the whole queue; a record beyond the queue
+  // whose strings are not streams.
   Status text(const char* tag, int64_t step, const char* markdown);
   Status text_list(const char* tag, int64_t step, const char* const* items, size_t count);
   Status text_table(const char* tag, int64_t step, const char* const* cells, size_t rows, size_t cols);
@@ -177,7 +190,8 @@ class EventWriterBase {
   // Errors: as
   // scalar(), plus kInvalidArgument for a null pointer, count 0, a clip with 0 frames or
   // with both or neither sample pointer, sample_rate 0, channels not 1 or 2, a label that
-  // is not UTF-8; kTooLarge for a clip beyond a WAV file's 4 GiB or the queue.
+  // is not UTF-8; kTooLarge for a clip beyond a WAV file's 4 GiB or rotate_bytes (beyond
+  // the queue the record streams).
   // Record size: audio_record_bytes() in sizing.h.
   Status audio(const char* tag, int64_t step, const AudioClip* clips, size_t count, uint32_t sample_rate,
                uint16_t channels = 1);
@@ -189,19 +203,43 @@ class EventWriterBase {
   // read during the call only; `png` turns them into PNGs in its arena (png_encoder.h).
   // All views of a call must give the same output size and channels.
   // Errors: as scalar(), plus kInvalidArgument (null views, count 0, a bad view, mixed
-  // sizes), kTooLarge (count or size beyond png's limits, an arena too small, a record
-  // beyond the queue: image_record_bytes() in sizing.h), kBusy (png or lodepng's hooks
-  // in use elsewhere). On any error nothing is written and the writer stays usable.
+  // sizes), kTooLarge (count or size beyond png's limits, an arena too small, a queue below
+  // stream_queue_bytes(png's mode) for a record beyond it: sizing.h), kBusy (png or
+  // lodepng's hooks in use elsewhere). On any error nothing is written and the writer stays
+  // usable. A record beyond the queue streams (above): kFast/kCompressed then deflate each
+  // image twice (sized, then written) in a window at the queue's end.
   Status image(const char* tag, int64_t step, const ImageView& view, PngEncoderBase& png);
   Status images(const char* tag, int64_t step, const ImageView* views, size_t count, PngEncoderBase& png);
   // Already encoded PNG or JPEG files (a camera's hardware JPEG), written as they are
   // (no copy but the one into the queue), in the same form. width and height must be
   // each file's own (read from its IHDR or SOF header). Errors: as scalar(), plus
   // kInvalidArgument (null, count 0, empty or unknown bytes, sizes that differ from the
-  // files'), kTooLarge (beyond the queue: encoded_image_record_bytes() in sizing.h).
+  // files'), kTooLarge (beyond rotate_bytes; beyond the queue the record streams).
   Status encoded_image(const char* tag, int64_t step, const EncodedImage& image, uint32_t width, uint32_t height);
   Status encoded_images(const char* tag, int64_t step, const EncodedImage* images, size_t count, uint32_t width,
                         uint32_t height);
+
+  // The run's hparams for TensorBoard's HParams dashboard (tinytb/hparams.h, docs/hparams.md):
+  // one record each, at step 0, under the plugin's tags "_hparams_/experiment",
+  // "_hparams_/session_start_info" and "_hparams_/session_end_info" (three of the writer's
+  // tags). Each goes once into a run: a second call is kStepNotIncreasing. The experiment
+  // goes into one run of the log directory (TensorBoard reads the first it finds); the
+  // session start into every run, before its metrics. Errors: as scalar(), plus
+  // kInvalidArgument (null or empty name, null text, invalid UTF-8, a number that is NaN
+  // or infinite, a type or status out of range, count 0), kTooLarge (beyond the queue).
+  Status hparams_experiment(const HParamsExperiment& experiment);
+  // `group_name` groups sessions in the dashboard ("" = each run its own group).
+  Status hparams_session_start(const HParam* hparams, size_t count, const char* group_name = "");
+  Status hparams_session_end(SessionStatus status);
+
+  // Values logged from now on carry `at` as their Event's wall_time instead of the clock's
+  // reading: a value taken earlier and written later (async_writer.h, the flight recorder).
+  // A WallTime that is not known ({}, wall_time_known() false) goes back to the clock.
+  // Values only: file names, timed flushes and the file_version record keep the clock.
+  void set_value_time(WallTime at) { value_time_ = at; }
+  WallTime value_time() const { return value_time_; }
+  // The clock open() was given (a layer above stamps its values with it).
+  const Clock& clock() const { return clock_; }
 
   // Write every queued record to the sink in one append, then sync if the options
   // say so. kOk with nothing queued. On a sink error the records stay queued.
@@ -279,6 +317,10 @@ class EventWriterBase {
   Status log_encoded_images(detail::TagRef tag, int64_t step, const EncodedImage* images, size_t count,
                             uint32_t width, uint32_t height);
   Status log_summary(detail::TagRef tag, int64_t step, Summary& summary);
+  Status log_hparams(const char* tag, detail::HParamsData& data);
+  // A record larger than the queue, streamed to the sink (src/writer/stream_record.cc).
+  Status stream_record(size_t slot, int64_t step, detail::EventSpec& event, Summary& summary);
+  Status write_streamed(const detail::EventSpec& event, size_t payload, size_t buffer_bytes);
   // Whether values go out in the classic form: a constant in a build with one form.
   bool classic_form() const {
     return (TINYTB_SUMMARY_FORMS & 2) == 0 || ((TINYTB_SUMMARY_FORMS & 1) != 0 && form_ == SummaryForm::kClassic);
@@ -291,7 +333,7 @@ class EventWriterBase {
   Status make_room(size_t record_bytes);
   Status after_record();
   size_t find_tag(const char* tag, size_t len) const;
-  double wall_time() const;
+  WallTime wall_time() const;  // not known ({0, 0}) without a clock
   bool now_ms(uint64_t* ms) const;
 
   // Storage (owned by the derived EventWriter).
@@ -305,6 +347,7 @@ class EventWriterBase {
   // State.
   Sink* sink_ = nullptr;
   Clock clock_;
+  WallTime value_time_{};  // set_value_time(); not known: the clock's
   uint32_t max_queue_ = 10;
   uint32_t flush_millis_ = 0;
   uint32_t sync_every_ = 1;
@@ -341,8 +384,9 @@ class EventWriterBase {
 };
 
 // A writer with its storage inline:
-//   QueueBytes: records waiting for a flush; must hold at least one record of each kind you log
-//               (sizing.h tells how big a record is). Default 1 KiB.
+//   QueueBytes: records waiting for a flush. A record larger than it streams to the sink past
+//               it, which needs at least stream_queue_bytes() (sizing.h; about 4.4 KiB for
+//               kCompressed images); sizing.h tells how big a record is. Default 1 KiB.
 //   MaxTags:    distinct tags per writer.
 //   MaxTagLen:  longest tag in bytes (after the scope prefix is added).
 template <size_t QueueBytes = 1024, size_t MaxTags = 16, size_t MaxTagLen = TINYTB_DEFAULT_MAX_TAG_LEN>
