@@ -9,7 +9,7 @@
 #   make tools   build the host tool build/tinytb (check, repair, pull: docs/tools.md)
 #   make fuzz    fuzz the host tool's file scanner for FUZZ_SECONDS (default 600)
 #   make firmware  build the firmware example (examples/cortex_m, examples/riscv) for every Cortex-M and RV32 core, no heap checked
-#   make size    the Cortex-M4F footprint: flash, RAM, stack and instructions per configuration
+#   make size    the Cortex-M4F and M0+ footprint: flash, RAM, stack, instructions; goals; $(BUILD)/size/size.json
 #   make sdcard  the Cortex-M4F firmware writes through FatFs to FAT images (build/sdcard/card.img), each checked
 #   make cmake-consumer  build an application against tinytb with CMake three ways, host and Cortex-M4
 #   make zephyr-module   check the Zephyr module (zephyr/) with kconfiglib and a stand-in of Zephyr's CMake
@@ -35,7 +35,7 @@ CC        ?= gcc
 WARN      := -Wall -Wextra -Wshadow -Wconversion -Werror
 CORE_CXXFLAGS := -std=c++17 -O2 -g $(WARN) -fno-exceptions -fno-rtti
 DEP_CFLAGS    := -std=c99 -O2 -g -Wall
-INCLUDES  := -Iinclude -Isrc -I$(NANOPB) -I$(LODEPNG) -Iports/posix -Iports/memory -Iports/faulty -Iports/fatfs -Iports/semihosting
+INCLUDES  := -Iinclude -Isrc -I$(NANOPB) -I$(LODEPNG) -Iports/os -Iports/posix -Iports/memory -Iports/faulty -Iports/fatfs -Iports/semihosting -Iports/stream
 TEST_CXXFLAGS := -std=c++17 -O1 -g -Wall -Wextra -Werror $(INCLUDES) -Itests/support
 
 # ---- sources --------------------------------------------------------------------------------
@@ -49,10 +49,10 @@ NANOPB_SRCS := $(NANOPB)/pb_encode.c $(NANOPB)/pb_common.c
 LODEPNG_SRCS := $(LODEPNG)/lodepng.cpp
 LODEPNG_CXXFLAGS := -std=c++17 -O2 -g -Wall -fno-exceptions -fno-rtti -include src/png/lodepng_config.h
 PORT_SRCS   := ports/posix/posix_sink.cc ports/memory/memory_sink.cc ports/faulty/faulty_fs.cc ports/fatfs/fat_names.cc \
-              ports/semihosting/semihosting_sink.cc
+              ports/semihosting/semihosting_sink.cc ports/os/host_os.cc ports/stream/stream_sink.cc
 # The unit suite: every *_test.cc of the folders that mirror src/, and the ports' own tests.
-UNIT_SRCS   := $(filter-out tests/writer/alloc_trap_test.cc,\
-                 $(wildcard $(addsuffix /*_test.cc,tests/format tests/image tests/summary tests/writer tests/ports))) \
+UNIT_SRCS   := $(filter-out tests/writer/alloc_trap_test.cc tests/debug/debug_alloc_trap_test.cc,\
+                 $(wildcard $(addsuffix /*_test.cc,tests/format tests/image tests/summary tests/writer tests/debug tests/ports))) \
                tests/support/lodepng_decoder.cc
 
 NANOPB_STAMP := $(DEPS)/.verified
@@ -111,9 +111,14 @@ $(BUILD)/unit_tests_asan: $(UNIT_SRCS) $(UNIT_HDRS) $(ASAN_LIB) $(NANOPB)/pb_dec
 	$(CXX) $(TEST_CXXFLAGS) $(SAN) $(UNIT_SRCS) $(NANOPB)/pb_decode.c $(ASAN_LIB) -lgtest -lgtest_main -pthread -o $@
 # The one malloc/new trap (tests/support/alloc_trap.{h,cc}), also linked into render_tests.
 ALLOC_TRAP := tests/support/alloc_trap.cc tests/support/alloc_trap.h
-$(BUILD)/alloc_trap_test: tests/writer/alloc_trap_test.cc $(ALLOC_TRAP) $(HOST_LIB)
-	$(CXX) $(TEST_CXXFLAGS) -DTINYTB_ALLOC_TRAP $< tests/support/alloc_trap.cc $(HOST_LIB) \
+# The debug layer's recorder and inspector are trapped in the same binary (tests/debug/debug_alloc_trap_test.cc).
+$(BUILD)/alloc_trap_test: tests/writer/alloc_trap_test.cc tests/debug/debug_alloc_trap_test.cc $(ALLOC_TRAP) $(HOST_LIB)
+	$(CXX) $(TEST_CXXFLAGS) -DTINYTB_ALLOC_TRAP $(filter %_test.cc,$^) tests/support/alloc_trap.cc $(HOST_LIB) \
 	  -lgtest -pthread -o $@
+# The 16-entry CRC-32C form (TINYTB_CRC32C_SLICES=0, the example firmware's) against the same tests as the
+# host's: its own small build of crc32c.cc and record.cc, since the library is built with the host's form.
+$(BUILD)/crc32c_nibble_test: tests/format/crc32c_test.cc src/format/crc32c.cc src/format/record.cc
+	$(CXX) $(TEST_CXXFLAGS) -DTINYTB_CRC32C_SLICES=0 $^ -lgtest -lgtest_main -pthread -o $@
 # Every tests/tensorboard/<name>_writer.cc is a program that logs a fixture and its manifest;
 # tests/run_all.sh judges each one with the real TensorBoard.
 COMPAT_WRITERS := $(patsubst tests/tensorboard/%.cc,$(BUILD)/compat/%,$(wildcard tests/tensorboard/*_writer.cc))
@@ -131,17 +136,20 @@ $(BUILD)/demo: $(DEMO_SRCS) $(wildcard examples/posix_demo/*.h) $(HOST_LIB)
 
 all: $(HOST_LIB) $(BUILD)/demo
 
+# The demo's layer runs, int8 and float32, compared by the host tool into a run of their differences.
 demo: setup
-	@$(MAKE) --no-print-directory $(BUILD)/demo
+	@$(MAKE) --no-print-directory $(BUILD)/demo $(BUILD)/tinytb
 	@rm -rf logs
 	$(BUILD)/demo --logdir logs
+	$(BUILD)/tinytb compare logs/esp32s3-cam/layers/int8 logs/esp32s3-cam/layers/float32 \
+	  --out logs/esp32s3-cam/layers/int8_vs_float32 >/dev/null
 
 # TensorBoard from the test environment, on this machine only.
 view: venv
 	$(VENV)/bin/tensorboard --logdir logs --host 127.0.0.1
 
 TEST_PROGRAMS = $(BUILD)/unit_tests $(BUILD)/unit_tests_asan $(BUILD)/alloc_trap_test $(COMPAT_WRITERS) \
-                 $(BUILD)/demo $(ARM_ELF) $(ARM_CANARY)
+                 $(BUILD)/demo $(ARM_ELF) $(ARM_CANARY) $(BUILD)/crc32c_nibble_test
 
 test: setup
 	@$(MAKE) --no-print-directory -j$$(nproc) venv compat-venv test-programs
@@ -182,11 +190,13 @@ $(VENV_COMPAT)/.installed: tests/compat/requirements.txt
 	@touch $@
 
 # ---- host tool: tinytb check | repair | pull, its tests and its fuzzer (docs/tools.md) ----------------
-# Host C++17 with the standard library; links the core's CRC only. `make tools` builds it,
+# Host C++17 with the standard library; the scanner links the core's CRC only (compare's
+# --out writes through the host library, see below). `make tools` builds it,
 # `make fuzz` fuzzes the file scanner for FUZZ_SECONDS (make test runs it for 20 s).
 
 TOOL_CXXFLAGS  := -std=c++17 -O2 -g $(WARN) -Iinclude
-TOOL_LIB_SRCS  := $(filter-out tools/tinytb/main.cc,$(wildcard tools/tinytb/*.cc))
+TOOL_LIB_SRCS  := $(filter-out tools/tinytb/main.cc tools/tinytb/recv_main.cc tools/tinytb/compare_main.cc,\
+                    $(wildcard tools/tinytb/*.cc))
 TOOL_HDRS      := $(wildcard tools/tinytb/*.h) include/tinytb/format/crc32c.h src/format/names.h src/base/bytes.h
 # The core's sources the tool shares (CRC-32C, the UTF-8 rules): one implementation of each.
 TOOL_CORE_SRCS := src/format/crc32c.cc src/format/names.cc
@@ -194,9 +204,16 @@ TOOL_TEST_SRCS := $(wildcard tests/tools/*.cc)
 FUZZ_CXX       ?= clang++
 FUZZ_SECONDS   ?= 600
 
-$(BUILD)/tinytb: tools/tinytb/main.cc $(TOOL_LIB_SRCS) $(TOOL_CORE_SRCS) $(TOOL_HDRS)
+# `tinytb recv` (recv_main.cc) also writes its own counters as scalar records: the core's
+# event encoder and record framing (the format layer's objects, nothing above it).
+TOOL_FORMAT_OBJS := $(call objects,host,src/format/event.cc src/format/record.cc $(PROTO_SRCS) $(NANOPB_SRCS))
+# `tinytb compare --out` (compare_main.cc) writes its run with the library's EventWriter and
+# PosixSink: the host library, after the objects above (its copies of them are not pulled in).
+$(BUILD)/tinytb: tools/tinytb/main.cc tools/tinytb/recv_main.cc tools/tinytb/compare_main.cc $(TOOL_LIB_SRCS) \
+                 $(TOOL_CORE_SRCS) $(TOOL_HDRS) $(TOOL_FORMAT_OBJS) $(HOST_LIB)
 	@mkdir -p $(dir $@)
-	$(CXX) $(TOOL_CXXFLAGS) -Isrc tools/tinytb/main.cc $(TOOL_LIB_SRCS) $(TOOL_CORE_SRCS) -o $@
+	$(CXX) $(TOOL_CXXFLAGS) -Isrc -I$(NANOPB) -Iports/posix tools/tinytb/main.cc tools/tinytb/recv_main.cc \
+	  tools/tinytb/compare_main.cc $(TOOL_LIB_SRCS) $(TOOL_CORE_SRCS) $(TOOL_FORMAT_OBJS) $(HOST_LIB) -o $@
 $(BUILD)/tools_tests: $(TOOL_TEST_SRCS) $(TOOL_LIB_SRCS) $(TOOL_HDRS) $(wildcard tests/tools/*.h) $(HOST_LIB)
 	$(CXX) $(TEST_CXXFLAGS) -Itools/tinytb $(TOOL_TEST_SRCS) $(TOOL_LIB_SRCS) $(HOST_LIB) -lgtest -lgtest_main -pthread -o $@
 $(BUILD)/tools_tests_asan: $(TOOL_TEST_SRCS) $(TOOL_LIB_SRCS) $(TOOL_HDRS) $(wildcard tests/tools/*.h) $(ASAN_LIB)
@@ -391,16 +408,32 @@ TEST_PROGRAMS += $(BUILD)/png_decode $(BUILD)/image_arena_report
 # frames in one run; prints the table docs/bench.md shows and writes $(BUILD)/bench/results.json.
 # The checksum tests compare src/png/png_checksum.h with zlib's crc32()/adler32() (-lz: zlib1g-dev).
 PNG_TEST_SRCS := tests/png/png_deflate_test.cc tests/png/png_checksum_test.cc tests/support/frames.cc \
-                 tests/support/lodepng_decoder.cc
+                 tests/support/lodepng_decoder.cc tests/bench/lodepng_reference.cc
 PNG_TEST_DEPS := $(PNG_TEST_SRCS) tests/support/frames.h src/png/png_deflate.h src/png/png_checksum.h
 $(BUILD)/png_deflate_tests: $(PNG_TEST_DEPS) $(HOST_LIB)
 	$(CXX) $(TEST_CXXFLAGS) -Itests/bench $(PNG_TEST_SRCS) $(HOST_LIB) -lgtest -lgtest_main -lz -pthread -o $@
 $(BUILD)/png_deflate_tests_asan: $(PNG_TEST_DEPS) $(ASAN_LIB)
 	$(CXX) $(TEST_CXXFLAGS) $(SAN) -Itests/bench $(PNG_TEST_SRCS) $(ASAN_LIB) -lgtest -lgtest_main -lz -pthread -o $@
-PNG_BENCH_SRCS := tests/bench/png_bench.cc tests/support/frames.cc tests/bench/lodepng_reference.cc tests/support/lodepng_decoder.cc
-$(BUILD)/bench/png_bench: $(PNG_BENCH_SRCS) tests/support/frames.h tests/bench/lodepng_reference.h src/png/png_deflate.h $(HOST_LIB)
+# The second reference, libpng + zlib level 6 (libpng-dev, zlib1g-dev), links into the bench only.
+PNG_BENCH_SRCS := tests/bench/png_bench.cc tests/support/frames.cc tests/bench/lodepng_reference.cc \
+                  tests/bench/libpng_reference.cc tests/support/lodepng_decoder.cc
+# The deflate's own sources, not the library: the bench measures them alone.
+PNG_DEFLATE_SRCS := src/png/png_deflate.cc src/png/png_checksum.cc src/png/png_framing.cc
+$(BUILD)/bench/png_bench: $(PNG_BENCH_SRCS) $(PNG_DEFLATE_SRCS) tests/support/frames.h tests/bench/lodepng_reference.h \
+                          tests/bench/libpng_reference.h src/png/png_deflate.h src/png/png_checksum.h $(NANOPB_STAMP)
 	@mkdir -p $(dir $@)
-	$(CXX) -std=c++17 -O2 -g -Wall -Wextra $(INCLUDES) -Itests/support -Itests/bench $(PNG_BENCH_SRCS) $(HOST_LIB) -pthread -o $@
+	$(CXX) -std=c++17 -O2 -g -Wall -Wextra $(INCLUDES) -Itests/support -Itests/bench $(PNG_BENCH_SRCS) \
+	  $(PNG_DEFLATE_SRCS) -lpng -lz -pthread -o $@
+
+# `make bench-records`: what records larger than the queue cost, the streamed design beside the queue
+# and the one-pass alternative, on the real photograph at 160x120 and 640x480 RGB (docs/storage.md,
+# "Records larger than the queue"); the firmware's compressed-rgb640 configuration gives the Cortex-M4 count.
+$(BUILD)/bench/record_stream_bench: tests/bench/record_stream_bench.cc tests/support/lodepng_decoder.cc $(HOST_LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(TEST_CXXFLAGS) tests/bench/record_stream_bench.cc tests/support/lodepng_decoder.cc $(HOST_LIB) -o $@
+.PHONY: bench-records
+bench-records: setup $(BUILD)/bench/record_stream_bench
+	$(BUILD)/bench/record_stream_bench --data $(DATA)
 
 .PHONY: bench
 bench: setup $(BUILD)/bench/png_bench
@@ -429,11 +462,21 @@ $(BUILD)/fuzz/png_deflate_fuzz: $(PNG_FUZZ_SRCS) src/png/png_deflate.h src/png/p
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) -std=c++17 -O2 -g -Wall -Wextra -Wshadow -Werror -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=all -Iinclude -Isrc -I$(LODEPNG) -Itests/support $(PNG_FUZZ_SRCS) -o $@
-fuzz-png: setup $(BUILD)/fuzz/png_deflate_fuzz
+# The same fuzzer over the Cortex-M DSP code paths (TINYTB_DEFLATE_SIMD32), with the
+# intrinsics modelled on the host (tests/fuzz/acle_model/arm_acle.h); the real instructions
+# run under QEMU in bench-qemu / png-qemu-quick.
+$(BUILD)/fuzz/png_deflate_fuzz_dsp: $(PNG_FUZZ_SRCS) src/png/png_deflate.h src/png/png_checksum.h \
+                                    tests/support/lodepng_decoder.h tests/fuzz/acle_model/arm_acle.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) -std=c++17 -O2 -g -Wall -Wextra -Wshadow -Werror -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -DTINYTB_DEFLATE_SIMD32=1 -Itests/fuzz/acle_model -Iinclude -Isrc -I$(LODEPNG) \
+	  -Itests/support $(PNG_FUZZ_SRCS) -o $@
+fuzz-png: setup $(BUILD)/fuzz/png_deflate_fuzz $(BUILD)/fuzz/png_deflate_fuzz_dsp
 	bash tests/fuzz/run_png_fuzz.sh $(BUILD) $(FUZZ_SECONDS)
+	bash tests/fuzz/run_png_fuzz.sh $(BUILD) $(FUZZ_SECONDS) png_deflate_fuzz_dsp
 fuzz: fuzz-png
 
-TEST_PROGRAMS += $(BUILD)/fuzz/png_deflate_fuzz
+TEST_PROGRAMS += $(BUILD)/fuzz/png_deflate_fuzz $(BUILD)/fuzz/png_deflate_fuzz_dsp
 
 # ---- histograms, audio, top-k tables on Cortex-M4: instruction counts under QEMU (docs/summaries.md) -----
 # Not a test (it asserts nothing): `make bench-signals` prints the figures the docs quote.
@@ -508,8 +551,9 @@ TEST_PROGRAMS += $(BUILD)/bench/e2e_bench
 
 # ---- Cortex-M firmware: examples/cortex_m, run under QEMU (docs/firmware.md) -------------------------
 # `make firmware` builds the example for every core in its default configuration (stored PNGs, frames
-# up to 160x120 RGB); `make size` builds the Cortex-M4F in every configuration, runs each under QEMU
-# (the stack is measured by painting) and prints the footprint table docs/firmware.md shows. Layout:
+# up to 160x120 RGB); `make size` builds the Cortex-M4F and the Cortex-M0+ in every configuration, runs each
+# under QEMU (the stack is measured by painting), prints the footprint table docs/firmware.md shows with issue 14's
+# goals met or missed, and writes $(BUILD)/size/size.json. Layout:
 # $(BUILD)/fw/<core>/obj/ (library, ports, board: per core), $(BUILD)/fw/<core>/<config>/firmware.elf.
 # The camera's frames are generated from $(DATA) into $(BUILD)/fw/frames/ (never committed).
 # The RISC-V cores (examples/riscv: start-up and linker script; the rest is examples/cortex_m's)
@@ -552,16 +596,26 @@ FW_LD = $(if $(filter rv%,$(1)),examples/riscv/virt.ld,examples/cortex_m/$(if $(
   examples/cortex_m/cortex_m.ld)
 FW_STARTUP = $(if $(filter rv%,$(1)),examples/riscv/startup.cc,examples/cortex_m/startup.cc)
 
-FW_CONFIGS := baseline text stored-gray96 stored-rgb160 compressed-gray96 compressed-rgb160
+FW_CONFIGS := baseline text stored-gray96 stored-rgb160 compressed-gray96 compressed-rgb160 compressed-rgb640 flight inspector
 FW_DEFAULT := stored-rgb160
 FW_CFG_baseline          := -DTINYTB_FW_LOGGING=0
-FW_CFG_text              := -DTINYTB_FW_IMAGES=0
+# "text" is the issue's "scalars and text": plain text, no top-k table (text_top_k).
+FW_CFG_text              := -DTINYTB_FW_IMAGES=0 -DTINYTB_FW_TOP_K=0
 FW_CFG_stored-gray96     := -DTINYTB_FW_IMAGES=1 -DTINYTB_FW_RGB=0
 FW_CFG_stored-rgb160     := -DTINYTB_FW_IMAGES=1 -DTINYTB_FW_RGB=1
 FW_CFG_compressed-gray96 := -DTINYTB_FW_IMAGES=2 -DTINYTB_FW_RGB=0
 FW_CFG_compressed-rgb160 := -DTINYTB_FW_IMAGES=2 -DTINYTB_FW_RGB=1
+# 640x480 RGB (a VGA camera's frame, in flash) through a queue of a few KB: records stream to the
+# sink (docs/storage.md, "Records larger than the queue"); 2 frames, a VGA deflate is long under QEMU.
+FW_CFG_compressed-rgb640 := -DTINYTB_FW_IMAGES=2 -DTINYTB_FW_RGB=2 -DTINYTB_FW_FRAMES=2
+# The debug tools (docs/debugging.md) on top of stored-gray96: what they add is the difference.
+FW_CFG_flight            := -DTINYTB_FW_IMAGES=1 -DTINYTB_FW_RGB=0 -DTINYTB_FW_DEBUG=1
+FW_CFG_inspector         := -DTINYTB_FW_IMAGES=1 -DTINYTB_FW_RGB=0 -DTINYTB_FW_DEBUG=2
 
-FW_FLAGS    := -Os -g -ffunction-sections -fdata-sections
+# TINYTB_CRC32_SLICES=1: one 1 KiB PNG CRC table instead of 4 KiB; TINYTB_CRC32C_SLICES=0: a 64-byte record CRC
+# table instead of 1 KiB (config.h; docs/firmware.md, "Where the flash goes"): built for flash, as the smallest
+# boards need.
+FW_FLAGS    := -Os -g -ffunction-sections -fdata-sections -DTINYTB_CRC32_SLICES=1 -DTINYTB_CRC32C_SLICES=0
 FW_CXXFLAGS := -std=c++17 $(FW_FLAGS) $(WARN) -fno-exceptions -fno-rtti -fno-threadsafe-statics
 FW_INCLUDES := -Iinclude -Isrc -I$(NANOPB) -I$(LODEPNG) -Iports/semihosting -Iexamples/cortex_m
 FW_LIB_SRCS := $(CORE_SRCS) $(PROTO_SRCS) $(NANOPB_SRCS) $(LODEPNG_SRCS) ports/semihosting/semihosting_sink.cc \
@@ -600,21 +654,89 @@ endef
 
 $(foreach c,$(FW_CORES),$(eval $(call fw_core_rules,$(c))))
 $(foreach c,$(FW_CORES),$(eval $(call fw_config_rules,$(c),$(FW_DEFAULT))))
-$(foreach g,$(filter-out $(FW_DEFAULT),$(FW_CONFIGS)),$(eval $(call fw_config_rules,cortex-m4f,$(g))))
+# `make size` reports every configuration on these cores (the M0+ runs on QEMU's AN385, a
+# Cortex-M3 model: the same ARMv6-M instructions are executed and counted; docs/firmware.md).
+FW_SIZE_CORES := cortex-m4f cortex-m0plus
+$(foreach c,$(FW_SIZE_CORES),$(foreach g,$(filter-out $(FW_DEFAULT),$(FW_CONFIGS)),\
+  $(eval $(call fw_config_rules,$(c),$(g)))))
+# lodepng's mode (PngMode::kLodepng), linked only to check its symbols: the only firmware that
+# may contain lodepng (tests/target/check_size_report.py). Not run: its arena is 0.4 MB.
+FW_CFG_lodepng-gray96 := -DTINYTB_FW_IMAGES=3 -DTINYTB_FW_RGB=0
+$(eval $(call fw_config_rules,cortex-m4f,lodepng-gray96))
 
 FW_DEFAULT_ELFS := $(foreach c,$(FW_CORES),$(call FW_ELF,$(c),$(FW_DEFAULT)))
-FW_SIZE_ELFS    := $(foreach g,$(FW_CONFIGS),$(call FW_ELF,cortex-m4f,$(g)))
+FW_SIZE_ELFS    := $(foreach c,$(FW_SIZE_CORES),$(foreach g,$(FW_CONFIGS),$(call FW_ELF,$(c),$(g))))
+FW_LODEPNG_ELF  := $(call FW_ELF,cortex-m4f,lodepng-gray96)
 
 .PHONY: firmware size clean-firmware
 firmware: setup $(FW_DEFAULT_ELFS)
 	bash tests/target/check_no_heap.sh $(FW_DEFAULT_ELFS)
 size: setup $(FW_SIZE_ELFS)
-	$(PYTHON) tests/target/firmware_size.py --build $(BUILD)
+	$(PYTHON) tests/target/firmware_size.py --build $(BUILD) --cores "$(FW_SIZE_CORES)" --configs "$(FW_CONFIGS)" \
+	  --json $(BUILD)/size/size.json
 clean: clean-firmware
 clean-firmware:
 	rm -rf $(BUILD)/fw
 
-TEST_PROGRAMS += $(FW_DEFAULT_ELFS) $(FW_SIZE_ELFS)
+TEST_PROGRAMS += $(FW_DEFAULT_ELFS) $(FW_SIZE_ELFS) $(FW_LODEPNG_ELF)
+
+# ---- the async writer: producers that never wait for storage (docs/async.md) -------------------------
+# `make async-stress`: tests/writer/async_stress.cc with the parts of the library it needs, built
+# with ThreadSanitizer (own objects in $(BUILD)/tsan/) and run: producer threads + a drain, every
+# value in the file or counted as dropped. `make async-spin`: the ring's protocol
+# (tests/writer/async_ring.pml) model-checked by spin. `make bench-async`: the producer's worst
+# case against the synchronous path with a sink that stalls 100 ms (host ns, Cortex-M4 instructions).
+TSAN       := -fsanitize=thread
+TSAN_SRCS  := $(filter src/base/% src/format/% src/image/% src/png/% src/summary/% src/writer/%,$(CORE_SRCS)) \
+              $(PROTO_SRCS) $(NANOPB_SRCS) $(LODEPNG_SRCS) ports/memory/memory_sink.cc ports/os/host_os.cc
+$(BUILD)/tsan/%.o: %.cc $(NANOPB_STAMP)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CORE_CXXFLAGS) $(TSAN) $(INCLUDES) -MMD -MP -c $< -o $@
+$(BUILD)/tsan/%.o: %.c $(NANOPB_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(DEP_CFLAGS) $(TSAN) $(INCLUDES) -MMD -MP -c $< -o $@
+$(BUILD)/tsan/%.o: %.cpp src/png/lodepng_config.h $(NANOPB_STAMP)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LODEPNG_CXXFLAGS) $(TSAN) $(INCLUDES) -MMD -MP -c $< -o $@
+$(BUILD)/async_stress: tests/writer/async_stress.cc tests/support/event_reader.h $(call objects,tsan,$(TSAN_SRCS))
+	$(CXX) $(TEST_CXXFLAGS) $(TSAN) $(filter %.cc %.o,$^) -pthread -o $@
+.PHONY: async-stress async-spin
+async-stress: $(BUILD)/async_stress
+	$(BUILD)/async_stress
+async-spin:
+	bash tests/writer/run_async_spin.sh $(BUILD)/async_spin
+TEST_PROGRAMS += $(BUILD)/async_stress
+# The Cortex-M4F firmware (examples/cortex_m/async_main.cc with the example's start-up, board and
+# camera): a SysTick interrupt logs scalars while the main loop logs frames and drains, judged by
+# TensorBoard (tests/target/run_async_firmware.sh). With -DTINYTB_ASYNC_BENCH=1 the same file is
+# the benchmark's firmware (a sink that stalls on every write).
+ASYNC_FW       := $(BUILD)/fw/cortex-m4f/async/firmware.elf
+ASYNC_BENCH_FW := $(BUILD)/fw/cortex-m4f/async-bench/firmware.elf
+$(BUILD)/fw/cortex-m4f/async/main.o: examples/cortex_m/async_main.cc $(NANOPB_STAMP)
+	@mkdir -p $(dir $@)
+	$(FW_CXX_cortex-m4f) $(FW_CPU_cortex-m4f) $(FW_CXXFLAGS) $(FW_INCLUDES) -Iports/os -MMD -MP -c $< -o $@
+$(BUILD)/fw/cortex-m4f/async-bench/main.o: examples/cortex_m/async_main.cc $(NANOPB_STAMP)
+	@mkdir -p $(dir $@)
+	$(FW_CXX_cortex-m4f) $(FW_CPU_cortex-m4f) $(FW_CXXFLAGS) -DTINYTB_ASYNC_BENCH=1 $(FW_INCLUDES) -Iports/os -MMD -MP \
+	  -c $< -o $@
+ASYNC_FW_OBJS := $(BUILD)/fw/cortex-m4f/obj/ports/os/bare_metal_os.o $(FW_OBJS_cortex-m4f)
+$(ASYNC_FW): $(BUILD)/fw/cortex-m4f/async/main.o $(ASYNC_FW_OBJS) $(call FW_LD,cortex-m4f)
+	$(FW_LINK_cortex-m4f) $(FW_FLAGS) -nostartfiles -Wl,--gc-sections -Wl,-Map,$(@:.elf=.map) $(filter %.o,$^) -o $@
+$(ASYNC_BENCH_FW): $(BUILD)/fw/cortex-m4f/async-bench/main.o $(ASYNC_FW_OBJS) $(call FW_LD,cortex-m4f)
+	$(FW_LINK_cortex-m4f) $(FW_FLAGS) -nostartfiles -Wl,--gc-sections -Wl,-Map,$(@:.elf=.map) $(filter %.o,$^) -o $@
+$(BUILD)/bench/async_bench: tests/bench/async_bench.cc $(HOST_LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Werror $(INCLUDES) $< $(HOST_LIB) -pthread -o $@
+.PHONY: async-firmware bench-async
+async-firmware: $(ASYNC_FW)
+	bash tests/target/run_async_firmware.sh $(ASYNC_FW) $(BUILD)/fw/frames $(BUILD)/async-fw $(PYTHON)
+# Host nanoseconds, then Cortex-M4 instructions under QEMU (-icount: one instruction per ns of
+# virtual time, so the firmware's 100 ms stall is 10^8 instructions of spinning).
+bench-async: setup $(BUILD)/bench/async_bench $(ASYNC_BENCH_FW)
+	$(BUILD)/bench/async_bench --json $(BUILD)/bench/async_host.json
+	bash tests/target/run_qemu_semihosting.sh --machine mps2-an386 --dir logs/async --dir logs/sync --no-judge \
+	  --timeout 600 $(ASYNC_BENCH_FW) $(BUILD)/bench/async-qemu
+TEST_PROGRAMS += $(ASYNC_FW) $(ASYNC_BENCH_FW) $(BUILD)/bench/async_bench
 
 # ---- the SD card: the Cortex-M4F firmware on real FAT images through FatFs (docs/firmware.md) ---------
 # `make sdcard` formats FAT images with mkfs.fat, runs the firmware (stored-rgb160, TINYTB_FW_SDCARD=1)
@@ -626,14 +748,23 @@ TEST_PROGRAMS += $(FW_DEFAULT_ELFS) $(FW_SIZE_ELFS)
 #                                                        $(BUILD)/sdcard/fat32-mbr/card.img
 #   sfn   8.3 names           on FAT16, 32 KiB clusters: $(BUILD)/sdcard/fat16-sfn/card.img
 #   tiny  long names, FF_FS_TINY on FAT32, 16 KiB clusters: $(BUILD)/sdcard/fat32-tiny/card.img
-SDCARD_BUILDS := lfn sfn tiny
+#   vga   long names, compressed-rgb640 (640x480 RGB frames streamed through a queue of a few KB) on
+#         FAT32, 4 KiB clusters:                       $(BUILD)/sdcard/fat32-vga/card.img
+SDCARD_BUILDS := lfn sfn tiny vga
 SDCARD_CFG_lfn  := -DFF_USE_LFN=1
 SDCARD_CFG_sfn  := -DFF_USE_LFN=0
 SDCARD_CFG_tiny := -DFF_USE_LFN=1 -DFF_FS_TINY=1
+SDCARD_CFG_vga  := -DFF_USE_LFN=1
+# The firmware configuration each build logs (FW_CFG_*).
+SDCARD_FW_lfn  := stored-rgb160
+SDCARD_FW_sfn  := stored-rgb160
+SDCARD_FW_tiny := stored-rgb160
+SDCARD_FW_vga  := compressed-rgb640
 # The run's directory on the card: an 8.3 name without long names (FAT keeps those in upper case).
 SDCARD_RUN_lfn  := cortex-m4f
 SDCARD_RUN_sfn  := M4F
 SDCARD_RUN_tiny := cortex-m4f
+SDCARD_RUN_vga  := cortex-m4f
 SDCARD_ELF = $(BUILD)/fw/cortex-m4f/sdcard-$(1)/firmware.elf
 SDCARD_ELFS := $(foreach b,$(SDCARD_BUILDS),$(call SDCARD_ELF,$(b)))
 # FatFs from $(FATFS_SRC) (the fetched sources without the sdist's sample ffconf.h), so that ff.h finds
@@ -644,7 +775,7 @@ SDCARD_HDRS := $(FATFS_SRC)/ff.h $(FATFS_SRC)/diskio.h examples/cortex_m/ffconf.
 define sdcard_rules
 $(BUILD)/fw/cortex-m4f/sdcard-$(1)/%.o: %.cc $(SDCARD_HDRS) $(NANOPB_STAMP)
 	@mkdir -p $$(dir $$@)
-	$(FW_CXX_cortex-m4f) $(FW_CPU_cortex-m4f) $(FW_CXXFLAGS) $(FW_CFG_stored-rgb160) $(SDCARD_CFG_$(1)) \
+	$(FW_CXX_cortex-m4f) $(FW_CPU_cortex-m4f) $(FW_CXXFLAGS) $(FW_CFG_$(SDCARD_FW_$(1))) $(SDCARD_CFG_$(1)) \
 	  -DTINYTB_FW_SDCARD=1 -DTINYTB_FW_CORE=\"$(SDCARD_RUN_$(1))\" -DTINYTB_FW_MACHINE=\"mps2-an386\" \
 	  $(SDCARD_INCLUDES) -MMD -MP -c $$< -o $$@
 $(BUILD)/fw/cortex-m4f/sdcard-$(1)/fatfs/%.o: $(FATFS_SRC)/%.c $(SDCARD_HDRS)
@@ -667,6 +798,105 @@ sdcard: setup
 	bash tests/ports/fatfs/sdcard_e2e.sh $(BUILD) $(BUILD)/sdcard $(VENV)/bin/python
 
 TEST_PROGRAMS += $(SDCARD_ELFS)
+
+# ---- streaming: the Cortex-M4F firmware over UART0 to `tinytb recv`, TensorBoard watching (docs/firmware.md) ----
+# main.cc with TINYTB_FW_STREAM=1 plus examples/cortex_m/uart.cc (CMSDK UART0), stream_board.cc and ports/stream,
+# in three builds (the third, stream-sdcard, below):
+#   stream        compressed PNGs up to 160x120 RGB, 16 frames: $(BUILD)/fw/cortex-m4f/stream/firmware.elf, the
+#                 firmware of `make stream-e2e` (and `make test`): under QEMU, UART0 on -serial tcp: to
+#                 `tinytb recv --tcp`, while the real TensorBoard serves recv's directory (tests/target/stream_e2e.py)
+#   stream-short  compressed 96x96 gray, 3 frames: its UART0 bytes, captured under -icount (so the same on every
+#                 run), are the short session the fault sweeps damage: $(BUILD)/stream-capture/short.bin
+#                 (`make stream-e2e` also runs tests/ports/stream/capture_damage.py on it)
+STREAM_BUILDS := stream stream-short
+STREAM_CFG_stream       := $(FW_CFG_compressed-rgb160) -DTINYTB_FW_FRAMES=16
+STREAM_CFG_stream-short := $(FW_CFG_compressed-gray96) -DTINYTB_FW_FRAMES=3
+STREAM_FW_ELF = $(BUILD)/fw/cortex-m4f/$(1)/firmware.elf
+STREAM_FW_ELFS := $(foreach b,$(STREAM_BUILDS),$(call STREAM_FW_ELF,$(b)))
+define stream_rules
+$(BUILD)/fw/cortex-m4f/$(1)/%.o: %.cc $(NANOPB_STAMP)
+	@mkdir -p $$(dir $$@)
+	$(FW_CXX_cortex-m4f) $(FW_CPU_cortex-m4f) $(FW_CXXFLAGS) $(STREAM_CFG_$(1)) -DTINYTB_FW_STREAM=1 \
+	  -DTINYTB_FW_CORE=\"cortex-m4f\" -DTINYTB_FW_MACHINE=\"mps2-an386\" $(FW_INCLUDES) -Iports/stream \
+	  -MMD -MP -c $$< -o $$@
+STREAM_OBJS_$(1) := $(addprefix $(BUILD)/fw/cortex-m4f/$(1)/,examples/cortex_m/main.o examples/cortex_m/uart.o \
+  examples/cortex_m/stream_board.o ports/stream/stream_sink.o)
+$(call STREAM_FW_ELF,$(1)): $$(STREAM_OBJS_$(1)) $$(FW_OBJS_cortex-m4f) $(call FW_LD,cortex-m4f)
+	$(FW_LINK_cortex-m4f) $(FW_FLAGS) -nostartfiles -Wl,--gc-sections -Wl,-Map,$$(@:.elf=.map) $$(filter %.o,$$^) \
+	  -o $$@
+endef
+$(foreach b,$(STREAM_BUILDS),$(eval $(call stream_rules,$(b))))
+# stream-sdcard: the SD card and the link at once (ports/stream's TeeSink; FatFs as the sdcard-lfn build, whose
+# FatFs objects it shares), compressed 96x96 gray, 3 frames: the card's event file and what recv rebuilds from
+# UART0 must be the same records (tests/target/stream_e2e.py, "tee").
+STREAM_SD_DIR := $(BUILD)/fw/cortex-m4f/stream-sdcard
+STREAM_SD_ELF := $(STREAM_SD_DIR)/firmware.elf
+$(STREAM_SD_DIR)/%.o: %.cc $(SDCARD_HDRS) $(NANOPB_STAMP)
+	@mkdir -p $(dir $@)
+	$(FW_CXX_cortex-m4f) $(FW_CPU_cortex-m4f) $(FW_CXXFLAGS) $(STREAM_CFG_stream-short) $(SDCARD_CFG_lfn) \
+	  -DTINYTB_FW_SDCARD=1 -DTINYTB_FW_STREAM=1 -DTINYTB_FW_CORE=\"cortex-m4f\" -DTINYTB_FW_MACHINE=\"mps2-an386\" \
+	  $(SDCARD_INCLUDES) -Iports/stream -MMD -MP -c $< -o $@
+STREAM_SD_OBJS := $(addprefix $(STREAM_SD_DIR)/,examples/cortex_m/main.o examples/cortex_m/uart.o \
+  examples/cortex_m/stream_board.o ports/stream/stream_sink.o examples/cortex_m/sdcard.o ports/fatfs/fatfs_sink.o \
+  ports/fatfs/fat_names.o) $(addprefix $(BUILD)/fw/cortex-m4f/sdcard-lfn/fatfs/,ff.o ffunicode.o)
+$(STREAM_SD_ELF): $(STREAM_SD_OBJS) $(FW_OBJS_cortex-m4f) $(call FW_LD,cortex-m4f) | $(FATFS_SRC)/ff.c $(FATFS_SRC)/ffunicode.c
+	$(FW_LINK_cortex-m4f) $(FW_FLAGS) -nostartfiles -Wl,--gc-sections -Wl,-Map,$(@:.elf=.map) $(filter %.o,$^) -o $@
+STREAM_FW_ELFS += $(STREAM_SD_ELF)
+
+# The captures: each build's UART0 bytes under -icount shift=0 with session=1234 and no pacing, and its console
+# (per-frame instruction counts of the flush that streams a frame: docs/firmware.md).
+STREAM_CAPTURES := $(BUILD)/stream-capture/short.bin $(BUILD)/stream-capture/full.bin
+$(BUILD)/stream-capture/short.bin: $(call STREAM_FW_ELF,stream-short) tests/target/stream_capture.sh
+	bash tests/target/stream_capture.sh $< $@
+$(BUILD)/stream-capture/full.bin: $(call STREAM_FW_ELF,stream) tests/target/stream_capture.sh
+	bash tests/target/stream_capture.sh $< $@
+
+.PHONY: stream-fw stream-capture stream-e2e
+stream-fw: setup $(STREAM_FW_ELFS)
+	bash tests/target/check_no_heap.sh $(STREAM_FW_ELFS)
+stream-capture: setup $(STREAM_CAPTURES)
+stream-e2e: setup
+	@$(MAKE) --no-print-directory venv $(STREAM_FW_ELFS) $(STREAM_CAPTURES) $(BUILD)/tinytb $(BUILD)/png_decode
+	status=0; \
+	TINYTB_PNG_DECODER=$(BUILD)/png_decode $(VENV)/bin/python tests/target/stream_e2e.py --build $(BUILD) \
+	  --out $(BUILD)/stream-e2e || status=1; \
+	$(PYTHON) tests/ports/stream/capture_damage.py --tinytb $(BUILD)/tinytb \
+	  --capture $(BUILD)/stream-capture/short.bin --out $(BUILD)/stream-damage || status=1; \
+	exit $$status
+
+TEST_PROGRAMS += $(STREAM_FW_ELFS) $(STREAM_CAPTURES)
+
+# ---- streaming: the receiver under damage, fuzzed, and its throughput (docs/streaming.md) -------------
+# stream_source is a board on the host (EventWriter + StreamSink over a file, a pipe or TCP, paced like a
+# UART when asked); its captures are the fixtures of the fault sweep (every position of a short session,
+# random damage of one with images and a reboot) and the seeds of the parser's fuzzer.
+#   make stream-sweep   the sweep (make test runs it); make fuzz-recv  the fuzzer for FUZZ_SECONDS
+#   make bench-stream   the throughput at 115200 and 921600 baud (paced) and over TCP (docs/streaming.md)
+STREAM_HOST_CAPTURES := $(BUILD)/stream-host/short.bin $(BUILD)/stream-host/images.bin
+$(BUILD)/stream_source: tests/ports/stream/stream_source.cc ports/stream/stream_sink.h $(HOST_LIB)
+	$(CXX) $(TEST_CXXFLAGS) $< $(HOST_LIB) -o $@
+$(BUILD)/stream-host/short.bin: $(BUILD)/stream_source
+	@mkdir -p $(dir $@)
+	$< --out $@ --steps 4 --queue-records 3 --board short
+$(BUILD)/stream-host/images.bin: $(BUILD)/stream_source
+	@mkdir -p $(dir $@)
+	$< --out $@ --steps 12 --images --reboot --board cam --flush-every 4 --queue-records 40
+$(BUILD)/fuzz/recv_fuzz: tests/fuzz/recv_fuzz.cc tools/tinytb/recv_stream.cc tools/tinytb/recv_stream.h src/format/crc32c.cc
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) -std=c++17 -O1 -g -Wall -Wextra -Wshadow -Werror -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -Iinclude -Isrc -Itools/tinytb $< tools/tinytb/recv_stream.cc src/format/crc32c.cc -o $@
+
+.PHONY: stream-sweep fuzz-recv bench-stream
+stream-sweep: setup $(BUILD)/tinytb $(STREAM_HOST_CAPTURES)
+	$(PYTHON) tests/ports/stream/recv_fault_sweep.py --tinytb $(BUILD)/tinytb --capture $(BUILD)/stream-host/short.bin \
+	  --random $(BUILD)/stream-host/images.bin --trials 100 --out $(BUILD)/stream-sweep
+fuzz-recv: setup $(BUILD)/fuzz/recv_fuzz $(STREAM_HOST_CAPTURES)
+	bash tests/fuzz/run_recv_fuzz.sh $(BUILD) $(FUZZ_SECONDS)
+fuzz: fuzz-recv
+bench-stream: setup venv $(BUILD)/tinytb $(BUILD)/stream_source
+	$(PYTHON) tests/bench/stream_bench.py --build $(BUILD) --seconds 6 --out $(BUILD)/bench-stream
+
+TEST_PROGRAMS += $(BUILD)/stream_source $(STREAM_HOST_CAPTURES) $(BUILD)/fuzz/recv_fuzz
 
 # ---- build files for applications: CMake and the Zephyr module (docs/integration-cmake.md) -----------
 # `make cmake-consumer`: an out-of-tree CMake project (tests/integration/cmake/consumer) built against this

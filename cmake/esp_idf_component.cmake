@@ -4,9 +4,10 @@
 # Sources: cmake/tinytb_sources.cmake, the one list every build file reads.
 # nanopb:  the component manager's dependency in idf_component.yml (added to this
 #          component's requirements by ESP-IDF itself); only the generated proto is ours.
-# lodepng: compiled here from LODEPNG_DIR (a CMake or environment variable), else from
-#          third_party/lodepng (`make deps`, or the copy a packed component carries), with
-#          the core's switches force-included, as the Makefile does.
+# lodepng: only with CONFIG_TINYTB_WITH_LODEPNG (PngMode::kLodepng, opt-in): compiled here
+#          with src/png/png_lodepng.cc from LODEPNG_DIR (a CMake or environment variable),
+#          else from third_party/lodepng (`make deps`, or the copy a packed component
+#          carries), with the core's switches force-included, as the Makefile does.
 # Kconfig: every CONFIG_TINYTB_<KNOB> of a config.h knob becomes -DTINYTB_<KNOB>=<value>,
 #          PUBLIC, so the application is compiled with the library's values (config.h's
 #          link check). The mapping is here, not in config.h: config.h stays free of
@@ -31,7 +32,7 @@ endforeach()
 
 # The ports the menu turned on. In the early pass CONFIG_ values may be missing: the
 # sources do not matter there, and the requirements below do not depend on them.
-foreach(port posix memory fatfs)
+foreach(port posix memory fatfs stream)
   string(TOUPPER ${port} PORT)
   if(CONFIG_TINYTB_PORT_${PORT})
     foreach(src IN LISTS TINYTB_PORT_${port}_SOURCES)
@@ -40,6 +41,15 @@ foreach(port posix memory fatfs)
     list(APPEND tinytb_public_includes ${tinytb_root}/ports/${port})
   endif()
 endforeach()
+# The async writer's OS hooks: of ports/os, only FreeRTOS's (ESP-IDF's scheduler).
+if(CONFIG_TINYTB_PORT_OS)
+  foreach(src IN LISTS TINYTB_PORT_os_SOURCES)
+    if(src MATCHES "/freertos_os\\.cc$")
+      list(APPEND tinytb_srcs ${tinytb_root}/${src})
+    endif()
+  endforeach()
+  list(APPEND tinytb_public_includes ${tinytb_root}/ports/os)
+endif()
 
 if(NOT LODEPNG_DIR AND DEFINED ENV{LODEPNG_DIR})
   set(LODEPNG_DIR $ENV{LODEPNG_DIR})
@@ -48,9 +58,14 @@ if(NOT LODEPNG_DIR)
   set(LODEPNG_DIR ${tinytb_root}/third_party/lodepng)
 endif()
 set(tinytb_lodepng_srcs)
-foreach(src IN LISTS TINYTB_LODEPNG_SOURCES)
-  list(APPEND tinytb_lodepng_srcs ${LODEPNG_DIR}/${src})
-endforeach()
+if(CONFIG_TINYTB_WITH_LODEPNG)
+  foreach(src IN LISTS TINYTB_LODEPNG_SOURCES)
+    list(APPEND tinytb_lodepng_srcs ${LODEPNG_DIR}/${src})
+  endforeach()
+  foreach(src IN LISTS TINYTB_LODEPNG_MODE_SOURCES)
+    list(APPEND tinytb_srcs ${tinytb_root}/${src})
+  endforeach()
+endif()
 list(APPEND tinytb_srcs ${tinytb_lodepng_srcs})
 
 idf_component_register(

@@ -16,8 +16,12 @@
 set(TINYTB_CORE_SOURCES
   src/base/config_check.cc
   src/base/status.cc
+  src/debug/flight_recorder.cc
+  src/debug/sampling.cc
+  src/debug/tensor_inspector.cc
   src/format/crc32c.cc
   src/format/event.cc
+  src/format/hparams_data.cc
   src/format/names.cc
   src/format/record.cc
   src/image/image_convert.cc
@@ -41,12 +45,16 @@ set(TINYTB_CORE_SOURCES
   src/summary/real_values.cc
   src/summary/summary.cc
   src/summary/top_k.cc
+  src/writer/async_writer.cc
   src/writer/event_writer.cc
   src/writer/file_name.cc
   src/writer/log_audio.cc
   src/writer/log_histogram.cc
+  src/writer/log_hparams.cc
   src/writer/log_images.cc
   src/writer/log_top_k.cc
+  src/writer/wall_time.cc
+  src/writer/stream_record.cc
 )
 # Include roots: the public one (installed) and the core's private one (never installed).
 set(TINYTB_PUBLIC_INCLUDE_DIR include)
@@ -62,11 +70,15 @@ set(TINYTB_NANOPB_SOURCES pb_encode.c pb_common.c)
 
 # lodepng: relative to LODEPNG_DIR. Compiled as C++ with -include src/png/lodepng_config.h
 # (the switches the core's PNG code was written against: encoder only, no allocators).
+# Opt-in (PngMode::kLodepng): built only with TINYTB_WITH_LODEPNG, together with the mode's
+# own source below, which is the only core file that calls lodepng and is not in the core
+# list: an application that never names tinytb::png_lodepng_mode links neither.
 set(TINYTB_LODEPNG_SOURCES lodepng.cpp)
+set(TINYTB_LODEPNG_MODE_SOURCES src/png/png_lodepng.cc)
 set(TINYTB_LODEPNG_CONFIG_HEADER src/png/lodepng_config.h)
 
 # Ports: one folder each; its header is included by its bare name ("posix_sink.h").
-set(TINYTB_PORTS posix memory semihosting fatfs)
+set(TINYTB_PORTS posix memory semihosting fatfs os stream)
 set(TINYTB_PORT_posix_SOURCES ports/posix/posix_sink.cc)
 set(TINYTB_PORT_posix_HEADERS ports/posix/posix_sink.h)
 set(TINYTB_PORT_memory_SOURCES ports/memory/memory_sink.cc)
@@ -76,6 +88,13 @@ set(TINYTB_PORT_semihosting_HEADERS ports/semihosting/semihosting_sink.h)
 # FatFs itself (ff.h, ffconf.h, ff.c) comes from the application.
 set(TINYTB_PORT_fatfs_SOURCES ports/fatfs/fatfs_sink.cc ports/fatfs/fat_names.cc)
 set(TINYTB_PORT_fatfs_HEADERS ports/fatfs/fatfs_sink.h ports/fatfs/fat_names.h)
+# The async writer's OS hooks (an AsyncOs each, docs/async.md): the application compiles the
+# one for its platform; freertos_os.cc and zephyr_os.cc compile to nothing elsewhere.
+set(TINYTB_PORT_os_SOURCES ports/os/bare_metal_os.cc ports/os/freertos_os.cc ports/os/host_os.cc ports/os/zephyr_os.cc)
+set(TINYTB_PORT_os_HEADERS ports/os/bare_metal_os.h ports/os/freertos_os.h ports/os/host_os.h ports/os/zephyr_os.h)
+# The stream port (docs/streaming.md): StreamSink over the application's ByteLink, and TeeSink.
+set(TINYTB_PORT_stream_SOURCES ports/stream/stream_sink.cc)
+set(TINYTB_PORT_stream_HEADERS ports/stream/stream_sink.h)
 # ports/faulty is a test double (fault injection), not shipped to applications.
 set(TINYTB_TEST_PORTS faulty)
 

@@ -80,6 +80,12 @@ echo "tinytb tests"
 gtest_suite unit "$BUILD/unit_tests"
 gtest_suite unit-asan-ubsan "$BUILD/unit_tests_asan"
 gtest_suite alloc-trap "$BUILD/alloc_trap_test"
+gtest_suite crc32c-16-entry-table "$BUILD/crc32c_nibble_test"
+# The async writer (docs/async.md): producer threads and a drain under ThreadSanitizer, every value
+# in the file or counted as dropped; the ring's protocol model-checked by spin (a planted bug caught).
+counted_suite async-stress-tsan "$BUILD/async_stress"
+counted_suite async-ring-spin bash tests/writer/run_async_spin.sh "$BUILD/async_spin"
+counted_suite async-ring-targets bash tests/target/check_async_ring.sh "$BUILD/async_ring_targets"
 # API traps the compiler and linker catch: a swapped scalar step and value does not compile; an
 # application built with other layout knobs than its library (tinytb/config.h) does not link.
 single_check api-swapped-args bash tests/writer/check_scalar_order.sh
@@ -89,13 +95,42 @@ for writer in "$BUILD"/compat/*_writer; do
   name=$(basename "$writer" _writer)
   counted_suite "tensorboard-$name" write_and_judge "$name" "$writer"
 done
+# The debug layer's fixture beyond its manifest (docs/debugging.md): statistics recomputed with numpy from
+# the raw tensors, the flight recorder's frames at their record-time wall times, through TensorBoard's reader.
+counted_suite tensorboard-debug-numpy "$PY" tests/tensorboard/debug_judge.py --logdir "$OUT/debug/logs" \
+  --expect "$OUT/debug/debug_expect.json"
 # The fixtures again in the other summary form (docs/format.md, "Summary forms"; the default is classic).
-for name in compat histogram_audio image; do
+for name in compat histogram_audio image debug hparams; do
   counted_suite "tensorboard-$name-tensor" write_and_judge "$name-tensor" "$BUILD/compat/${name}_writer" --form tensor
 done
 counted_suite tensorboard-demo write_and_judge demo "$BUILD/demo"
+# The demo's debugging part (the flight recorder's trigger, the layer-by-layer runs and `tinytb compare`
+# of them), through the real server's HTTP API.
+counted_suite tensorboard-demo-debug "$PY" tests/tensorboard/debug_demo_check.py --build "$BUILD" --out "$OUT/demo-debug"
+# The hparams checks (hparams_judge.py) must fail, by name, on the hparams fixture's files against a
+# manifest with one hparam value, one status and one metric name changed.
+hparams_judge_catches() {
+  local out
+  "$PY" -c 'import json, sys
+m = json.load(open(sys.argv[1]))
+s = m["hparams"]["sessions"]
+s["board-b"]["hparams"]["threshold"] = 0.5
+s["board-c"]["status"] = "STATUS_SUCCESS"
+m["hparams"]["experiment"]["metrics"][0]["tag"] = "scor"
+json.dump(m, open(sys.argv[2], "w"))' "$OUT/hparams/manifest.json" "$OUT/hparams/wrong.json" || return 1
+  out=$("$PY" tests/tensorboard/tb_judge.py --logdir "$OUT/hparams/logs" --manifest "$OUT/hparams/wrong.json") && return 1
+  echo "$out"
+  grep -q '^FAIL hparams.session\[board-b\]: hparam .threshold.: 0.0, expected 0.5' <<<"$out" &&
+    grep -q '^FAIL hparams.session\[board-c\]: status STATUS_RUNNING, expected STATUS_SUCCESS' <<<"$out" &&
+    grep -q '^FAIL hparams.experiment: metric infos' <<<"$out" && grep -q '^FAIL server.hparams-experiment' <<<"$out" &&
+    grep -q '^FAIL server.hparams-session-groups' <<<"$out"
+}
+single_check tensorboard-hparams-catches-wrong hparams_judge_catches
 single_check proto-regenerates-same bash tests/format/check_proto_regen.sh
 single_check arm-core-links-no-heap bash tests/target/check_no_heap.sh "$BUILD/arm/heap_check.elf"
+# The debug layer's firmware configurations (docs/debugging.md): the flight recorder and the inspector link no heap.
+single_check arm-debug-links-no-heap bash tests/target/check_no_heap.sh "$BUILD/fw/cortex-m4f/flight/firmware.elf" \
+  "$BUILD/fw/cortex-m4f/inspector/firmware.elf"
 single_check arm-heap-canary-caught expect_failure bash tests/target/check_no_heap.sh "$BUILD/arm/heap_canary.elf"
 single_check deps-pinned-and-verified bash tools/fetch_deps.sh "${DEPS:-third_party}"
 # The demo's person frame is derived data (examples/data/SOURCES.md): the script must write it byte for byte.
@@ -181,23 +216,63 @@ single_check qemu-firmware-links-no-heap bash tests/target/check_no_heap.sh "$BU
 fw=$BUILD/fw
 single_check firmware-links-no-heap bash tests/target/check_no_heap.sh \
   "$fw"/cortex-m{0plus,3,4f,7,33}/stored-rgb160/firmware.elf \
-  "$fw"/cortex-m4f/{text,stored-gray96,compressed-gray96,compressed-rgb160}/firmware.elf
+  "$fw"/cortex-m4f/{text,stored-gray96,compressed-gray96,compressed-rgb160,compressed-rgb640,lodepng-gray96}/firmware.elf \
+  "$fw"/cortex-m0plus/{text,compressed-gray96,compressed-rgb160}/firmware.elf
 for core in cortex-m3 cortex-m4f cortex-m7 cortex-m33; do
   counted_suite "firmware-$core" bash tests/target/run_firmware.sh "$BUILD" "$core" stored-rgb160 \
     "$OUT/firmware/$core" "$PY"
 done
-for config in text stored-gray96 compressed-gray96 compressed-rgb160; do
+for config in text stored-gray96 compressed-gray96 compressed-rgb160 compressed-rgb640; do
   counted_suite "firmware-m4f-$config" bash tests/target/run_firmware.sh "$BUILD" cortex-m4f "$config" \
     "$OUT/firmware/m4f-$config" "$PY"
 done
+# The debug tools on the Cortex-M4F (docs/debugging.md): the flight recorder's dumps (which frames, byte-identical
+# to camera/gray at their steps, at their record times) and the inspector's statistics, through TensorBoard's
+# reader, against values computed from the same camera and model.
+debug_firmware() {  # config
+  local out=$OUT/firmware/m4f-$1
+  bash tests/target/run_qemu_semihosting.sh --no-judge --dir logs/cortex-m4f "$fw/cortex-m4f/$1/firmware.elf" "$out" &&
+    "$PY" tests/target/debug_firmware_check.py --config "$1" --logdir "$out/logs" --frames-dir "$fw/frames"
+}
+for config in flight inspector; do
+  counted_suite "firmware-m4f-$config" debug_firmware "$config"
+done
+# The async firmware (docs/async.md): SysTick logs scalars while the main loop logs frames and drains;
+# TensorBoard judges the accepted ticks, the frames and the drop counters. No heap either.
+counted_suite firmware-m4f-async bash tests/target/run_async_firmware.sh "$fw/cortex-m4f/async/firmware.elf" \
+  "$fw/frames" "$OUT/firmware/m4f-async" "$PY"
+single_check firmware-async-links-no-heap bash tests/target/check_no_heap.sh "$fw/cortex-m4f/async/firmware.elf"
 single_check firmware-deterministic bash tests/target/firmware_deterministic.sh \
   "$fw/cortex-m4f/stored-rgb160/firmware.elf" mps2-an386 cortex-m4f "$OUT/firmware/deterministic"
-single_check firmware-size-table "$PY" tests/target/firmware_size.py --build "$BUILD"
+# `make size` (issue 14): firmware_size.py on two configurations of both size cores, its printed table and
+# goal lines against its JSON; no firmware links software double or lodepng, except the kLodepng one (nm).
+counted_suite firmware-size-and-symbols "$PY" tests/target/check_size_report.py --build "$BUILD" \
+  --cores "cortex-m4f cortex-m0plus" --configs "baseline text compressed-gray96" \
+  --lodepng-elf "$fw/cortex-m4f/lodepng-gray96/firmware.elf"
 # `make sdcard` (docs/firmware.md "On a FAT card"): the Cortex-M4F firmware writes through the real FatFs
 # to FAT32 and FAT16 images mkfs.fat formatted (long names, 8.3 names, FF_FS_TINY; one in an MBR partition); each card passes
 # fsck.fat -n, is copied out with mtools, pulled by tinytb and judged by TensorBoard (the same manifest as
 # firmware-cortex-m4f); no heap; a second run writes the same image. Every check and judge line counts.
 counted_suite sdcard bash tests/ports/fatfs/sdcard_e2e.sh "$BUILD" "$OUT/sdcard" "$PY"
+# Live streaming (docs/firmware.md "Streaming over the UART", docs/streaming.md): the Cortex-M4F firmware streams
+# over UART0 (QEMU -serial tcp:) to `tinytb recv --tcp` while TensorBoard serves recv's directory; scalars and
+# images must be served while the firmware still runs, then everything served equals what it logged (the same
+# expectations as firmware-m4f-compressed-rgb160); a reboot is a new file; the SD card + link build (TeeSink) writes
+# the records recv rebuilds. Then its captured UART bytes, damaged by a script of its own, through recv --file.
+counted_suite stream-firmware-live "$PY" tests/target/stream_e2e.py \
+  --build "$BUILD" --out "$OUT/stream-e2e"
+counted_suite stream-capture-damage "$PY" tests/ports/stream/capture_damage.py --tinytb "$BUILD/tinytb" \
+  --capture "$BUILD/stream-capture/short.bin" --out "$OUT/stream-damage"
+# The receiver itself (docs/streaming.md): `tinytb recv`'s options, exit codes (no device, not a tty, port in
+# use), --file, stdin, a pty as the serial port with Ctrl-C, two boards over TCP, and TensorBoard serving a
+# paced board's scalars while it streams. Then the fault sweep: every byte of a short host capture dropped,
+# duplicated, flipped or inserted (4 x its size receptions, every counter predicted) and random damage of a
+# capture with images and a reboot; then the parser under libFuzzer + ASan/UBSan for 20 s (make fuzz-recv: longer).
+counted_suite stream-recv-cli "$PY" tests/tools/recv_cli_test.py --build "$BUILD" --out "$OUT/stream-recv"
+counted_suite stream-recv-fault-sweep "$PY" tests/ports/stream/recv_fault_sweep.py --tinytb "$BUILD/tinytb" \
+  --capture "$BUILD/stream-host/short.bin" --random "$BUILD/stream-host/images.bin" --trials 100 \
+  --out "$OUT/stream-sweep"
+single_check stream-recv-fuzz-20s bash tests/fuzz/run_recv_fuzz.sh "$BUILD" 20
 # The same firmware on RISC-V (examples/riscv, docs/firmware.md "RISC-V"): RV32IMC (QEMU's CPU without
 # the A extension) and RV32IMAC on QEMU's virt machine, judged the same way, no heap linked. The busy
 # guard: every inlined try_take masks interrupts (RV32IMC, Cortex-M0+) or is a real atomic (RV32IMAC,
@@ -278,6 +353,9 @@ gtest_suite tools-unit-asan-ubsan "$BUILD/tools_tests_asan"
 counted_suite tools-cli "$PY" tests/tools/cli_test.py --build "$BUILD" --out "$OUT/tools"
 # FIFOs, symbolic links, bidirectional controls, card names with control characters.
 counted_suite tools-hostile-input "$PY" tests/tools/hostile_test.py --build "$BUILD" --out "$OUT/tools-hostile"
+# `tinytb compare` on two runs written with TensorBoard's protobufs: the table, the refusals, and the
+# differences run judged by TensorBoard.
+counted_suite tools-compare "$PY" tests/tools/compare_test.py --build "$BUILD" --out "$OUT/tools-compare"
 single_check tools-fuzz-20s bash tests/fuzz/run_fuzz.sh "$BUILD" 20
 
 # Rendering (docs/rendering.md): pixel tests, plain with a heap trap and under ASan/UBSan; the gallery
@@ -307,6 +385,8 @@ gtest_suite png-deflate-asan-ubsan env TINYTB_DATA="${TINYTB_DEMO_DATA:-examples
 counted_suite png-deflate-zlib-pillow "$PY" tests/png/check_pngs.py "$OUT/png"
 # The PNG deflate under libFuzzer + ASan/UBSan for 20 s (its regression inputs first); `make fuzz` runs it longer.
 single_check png-deflate-fuzz-20s bash tests/fuzz/run_png_fuzz.sh "$BUILD" 20
+# The same over the Cortex-M DSP code paths, intrinsics modelled on the host (docs/png.md).
+single_check png-deflate-dsp-fuzz-10s bash tests/fuzz/run_png_fuzz.sh "$BUILD" 10 png_deflate_fuzz_dsp
 
 # PNG on Cortex-M4 under QEMU (docs/png.md), quick mode: two frames through lodepng and tinytb's
 # deflate in the firmware; each PNG must decode to the frame and match the host build's bytes, the

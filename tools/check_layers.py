@@ -40,12 +40,20 @@ RULES = {
     "summary": ["base", "format", "image", "png"],
     "writer": ["base", "format", "image", "png", "summary"],
     "render": ["base", "image"],
+    # Model-debugging tools built on the writer's public API (docs/debugging.md); nothing includes them.
+    "debug": ["base", "image", "png", "summary", "writer", "render"],
     # include/tinytb/tinytb.h, the application's one include; nothing in the library includes it.
     "umbrella": CORE + ["render"],
     "ports/*": ["include/tinytb/config.h", "include/tinytb/status.h", "include/tinytb/writer/sink.h",
                 "include/tinytb/writer/file_name.h", "include/tinytb/writer/clock.h"],
     "ports/fatfs": ["ports/*", "fatfs"],
-    "tools/tinytb": ["base", "format"],
+    # The stream port checksums its frames with the format's CRC-32C: one implementation.
+    "ports/stream": ["ports/*", "include/tinytb/format/crc32c.h"],
+    # The OS hooks of the async writer (ports/os/): the AsyncOs struct, nothing else of writer.
+    "ports/os": ["ports/*", "include/tinytb/writer/async_os.h"],
+    # `tinytb compare --out` writes its run with the library's writer and POSIX sink
+    # (tools/tinytb/compare_main.cc): one writer in the project, not a second one in the tool.
+    "tools/tinytb": ["base", "format", "writer", "ports/posix/posix_sink.h"],
 }
 
 # Third-party headers, by name (they live outside the tree: third_party/ or the board's SDK).
@@ -198,6 +206,8 @@ def table():
         "umbrella": "`include/tinytb/tinytb.h`",
         "ports/*": "`ports/<name>/`",
         "ports/fatfs": "`ports/fatfs/`",
+        "ports/stream": "`ports/stream/`",
+        "ports/os": "`ports/os/`",
         "tools/tinytb": "`tools/tinytb/`",
     }
     for key, entries in RULES.items():

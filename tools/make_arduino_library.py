@@ -15,10 +15,11 @@ needs one file compiled with its own flag (lodepng). So the library is generated
   src/lodepng.h           third_party/lodepng/lodepng.h
   src/lodepng/lodepng.cpp lodepng.cpp after `#include "png/lodepng_config.h"`: the same
                           translation unit as the Makefile's -include flag
-  src/<port>_sink.*       ports/memory, ports/posix and ports/fatfs, flattened so that a
-                          sketch includes "posix_sink.h" as in the README; posix compiles
-                          only where POSIX files exist (ESP32, hosts), fatfs only where
-                          ff.h is on the path, anything else compiles to nothing
+  src/<port>_sink.*       ports/memory, ports/posix, ports/fatfs and ports/stream, flattened
+                          so that a sketch includes "posix_sink.h" as in the README; posix
+                          compiles only where POSIX files exist (ESP32, hosts), fatfs only
+                          where ff.h is on the path, anything else compiles to nothing
+  src/<os>_os.*           ports/os but host_os (the async writer's OS hooks, docs/async.md)
   src/arduino_clock.*     ports/clocks (millis(); on ESP32 also the system time)
   src/tinytb.h            the one header named in library.properties' includes=
   examples/<Name>/        examples/arduino/<Name>/<Name>.ino
@@ -44,6 +45,16 @@ PORT_FILES = [
     ("ports/fatfs", "fatfs_sink.cc", '__has_include("ff.h")'),
     ("ports/fatfs", "fat_names.h", None),
     ("ports/fatfs", "fat_names.cc", None),
+    ("ports/stream", "stream_sink.h", None),
+    ("ports/stream", "stream_sink.cc", None),
+    # The async writer's OS hooks, but the host's (std::thread): FreeRTOS's and Zephyr's are
+    # guarded in the files themselves (Arduino-ESP32's freertos/*.h, zephyr/kernel.h).
+    ("ports/os", "bare_metal_os.h", None),
+    ("ports/os", "bare_metal_os.cc", None),
+    ("ports/os", "freertos_os.h", None),
+    ("ports/os", "freertos_os.cc", None),
+    ("ports/os", "zephyr_os.h", None),
+    ("ports/os", "zephyr_os.cc", None),
     ("ports/clocks", "wrap_counter.h", None),
     ("ports/clocks", "arduino_clock.h", None),
     ("ports/clocks", "arduino_clock.cc", None),  # guarded in the file itself (ARDUINO)

@@ -63,7 +63,19 @@ uint64_t uptime_ms() {
   const uint32_t now = counter_ticks();
   if (now < g_last_ticks) g_wrapped_ticks += uint64_t{1} << 32;
   g_last_ticks = now;
-  return (g_wrapped_ticks + now) / (kCounterHz / 1000);
+  // ticks / (ticks per ms) 16 bits at a time, in 32-bit divisions: a 64-bit `/` would link
+  // libgcc's __aeabi_uldivmod (0.75 KB), which tinytb itself no longer needs.
+  constexpr uint32_t kTicksPerMs = kCounterHz / 1000;
+  static_assert(kTicksPerMs < 65536, "the divisor must fit 16 bits");
+  const uint64_t ticks = g_wrapped_ticks + now;
+  uint64_t ms = 0;
+  uint32_t rest = 0;
+  for (int shift = 48; shift >= 0; shift -= 16) {
+    const uint32_t part = (rest << 16) | static_cast<uint32_t>((ticks >> shift) & 0xFFFF);
+    ms = (ms << 16) | (part / kTicksPerMs);
+    rest = part % kTicksPerMs;
+  }
+  return ms;
 }
 
 void stack_paint_at_reset() {

@@ -42,10 +42,10 @@ using tinytb::PngMode;
 using tinytb::Status;
 using tinytb_test::Frame;
 
-double wall_seconds() {
+tinytb::WallTime wall_time() {
   timespec ts;
-  if (clock_gettime(CLOCK_REALTIME, &ts) != 0) return 0.0;
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  if (clock_gettime(CLOCK_REALTIME, &ts) != 0) return tinytb::WallTime{};
+  return tinytb::WallTime{static_cast<int64_t>(ts.tv_sec), static_cast<uint32_t>(ts.tv_nsec)};
 }
 uint64_t uptime_ms() {
   timespec ts;
@@ -85,7 +85,7 @@ struct Options {
 tinytb::WriterOptions writer_options(const std::string& logdir, bool fsync_each_flush) {
   tinytb::WriterOptions o;
   o.logdir = logdir.c_str();
-  o.clock.wall_seconds = wall_seconds;
+  o.clock.wall_time = wall_time;
   o.clock.uptime_ms = uptime_ms;
   o.sync_every = fsync_each_flush ? 1 : 0;
   return o;

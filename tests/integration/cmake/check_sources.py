@@ -40,7 +40,8 @@ def main(root):
             print("FAIL %s: missing %s, not on disk %s" % (
                 name, sorted(set(want) - set(got)), sorted(set(got) - set(want))))
 
-    check("TINYTB_CORE_SOURCES == src/*/*.cc", rel(root, "src/*/*.cc"), sets.get("TINYTB_CORE_SOURCES", []))
+    check("TINYTB_CORE_SOURCES + TINYTB_LODEPNG_MODE_SOURCES == src/*/*.cc", rel(root, "src/*/*.cc"),
+          sets.get("TINYTB_CORE_SOURCES", []) + sets.get("TINYTB_LODEPNG_MODE_SOURCES", []))
     ports = sets.get("TINYTB_PORTS", [])
     clocks_dir = (sets.get("TINYTB_CLOCKS_DIR") or ["ports/clocks"])[0]
     check("every ports/ folder listed", [os.path.basename(p) for p in rel(root, "ports/*")],

@@ -104,8 +104,10 @@ for target in host m4; do
   fi
 
   # install, then find_package
+  lode=()
+  [ "$target" = host ] && lode=(-DTINYTB_WITH_LODEPNG=ON)  # the host consumer uses PngMode::kLodepng
   install_lib() {
-    configure_build "$dir/lib" "$ROOT" "${tc[@]}" "${DEP_DIRS[@]}" -DTINYTB_DEFLATE_BUFFER=2048 &&
+    configure_build "$dir/lib" "$ROOT" "${tc[@]}" "${DEP_DIRS[@]}" "${lode[@]}" -DTINYTB_DEFLATE_BUFFER=2048 &&
       cmake --install "$dir/lib" --prefix "$dir/prefix"
   }
   step "$target/package/install" install_lib
@@ -117,6 +119,8 @@ for target in host m4; do
       step "host/$mode/runs-and-tensorboard-reads-it" run_and_judge "$dir/$mode"
     else
       step "m4/$mode/links-no-heap" bash "$ROOT/tests/target/check_no_heap.sh" "$dir/$mode/consumer_bare_metal.elf"
+      # lodepng is opt-in (TINYTB_WITH_LODEPNG, default OFF): none of it in a firmware that does not ask.
+      step "m4/$mode/links-no-lodepng" eval "! arm-none-eabi-nm -C '$dir/$mode/consumer_bare_metal.elf' | grep -i lodepng"
     fi
   done
 done

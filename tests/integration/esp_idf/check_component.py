@@ -41,8 +41,12 @@ def cmake_lists(root):
 def expected_files(root):
     lists = cmake_lists(root)
     want = set(lists["TINYTB_CORE_SOURCES"] + lists["TINYTB_PROTO_SOURCES"])
-    for port in ("posix", "memory", "fatfs"):
+    for port in ("posix", "memory", "fatfs", "stream"):
         want |= set(lists["TINYTB_PORT_%s_SOURCES" % port] + lists["TINYTB_PORT_%s_HEADERS" % port])
+    # Of the async writer's OS hooks, FreeRTOS's (CONFIG_TINYTB_PORT_OS).
+    want |= {f for f in lists["TINYTB_PORT_os_SOURCES"] + lists["TINYTB_PORT_os_HEADERS"] if "/freertos_os." in f}
+    # lodepng's mode ships too: compiled only with CONFIG_TINYTB_WITH_LODEPNG (opt-in).
+    want |= set(lists.get("TINYTB_LODEPNG_MODE_SOURCES", []))
     want |= {"third_party/lodepng/" + f for f in lists["TINYTB_LODEPNG_SOURCES"] + ["lodepng.h", "LICENSE"]}
     want |= {"ports/clocks/esp_idf_clock.cc", "ports/clocks/esp_idf_clock.h", "ports/clocks/wrap_counter.h"}
     want |= {"idf_component.yml", "CMakeLists.txt", "Kconfig", "cmake/esp_idf_component.cmake",

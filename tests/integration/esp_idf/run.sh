@@ -55,6 +55,8 @@ cat >"$out/sdkconfig.cmake" <<'CFG'
 set(CONFIG_TINYTB_PORT_POSIX "y")
 set(CONFIG_TINYTB_PORT_MEMORY "y")
 set(CONFIG_TINYTB_PORT_FATFS "")
+set(CONFIG_TINYTB_PORT_STREAM "y")
+set(CONFIG_TINYTB_PORT_OS "y")
 set(CONFIG_TINYTB_MAX_DIR_LEN "100")
 set(CONFIG_TINYTB_SMALL_TARGET "")
 set(CONFIG_TINYTB_DEFLATE_BUFFER "2048")
@@ -70,6 +72,22 @@ menu_values_reach_library() {
     grep -q 'TINYTB_MAX_DIR_LEN_is<100>.*TINYTB_DEFLATE_BUFFER_is<2048>'
 }
 step menu-values-reach-library menu_values_reach_library
+# The menu's stream and OS ports are in the library (the OS hooks are empty here: no freertos/*.h on the path).
+stream_port_in_library() {  # grep reads all of nm's output: with pipefail, grep -q's early exit would fail nm
+  nm -C "$out/host/tinytb/lib__idf_tinytb.a" | grep ' T tinytb::StreamSink::open(' >/dev/null
+}
+step stream-port-in-library stream_port_in_library
+# ESP-IDF's branch of ports/os/freertos_os.cc (freertos/*.h, xPortInIsrContext) against sdk_stubs' declarations.
+freertos_os_compiles() {
+  local nm=nm
+  [[ $1 == riscv64-* ]] && nm=riscv64-unknown-elf-nm
+  "$@" -std=gnu++17 -Wall -Wextra -Wshadow -Wconversion -Werror -fno-exceptions -fno-rtti -DESP_PLATFORM \
+    -Itests/integration/esp_idf/sdk_stubs -Iinclude -Iports/os -c ports/os/freertos_os.cc -o "$out/freertos_os.o" &&
+    "$nm" -C "$out/freertos_os.o" | grep ' T tinytb::freertos_os(' >/dev/null
+}
+step freertos-os-compiles-for-esp-idf-host freertos_os_compiles g++
+step freertos-os-compiles-for-esp-idf-rv32imc freertos_os_compiles riscv64-unknown-elf-g++ --specs=picolibc.specs \
+  -march=rv32imc -mabi=ilp32
 cam_inputs() { "$py" tests/integration/esp_idf/judge_cam.py --out "$out" --make-inputs examples/data >"$out/size.txt"; }
 step esp32-cam-inputs cam_inputs
 read -r w h <"$out/size.txt" 2>/dev/null || { w=0; h=0; }

@@ -68,10 +68,12 @@ def main():
         files = {m.name for m in tar.getmembers() if m.isfile()}
     lists = cmake_lists(args.root)
     want = set(lists["TINYTB_CORE_SOURCES"] + lists["TINYTB_PROTO_SOURCES"])
-    for port in ("posix", "memory"):
+    for port in ("posix", "memory", "stream", "os"):
         want |= set(lists["TINYTB_PORT_%s_SOURCES" % port] + lists["TINYTB_PORT_%s_HEADERS" % port])
     want |= {"third_party/lodepng/" + f for f in ("lodepng.cpp", "lodepng.h", "LICENSE")}
     want |= {"library.json", "src/png/lodepng_unit.cpp", lists["TINYTB_LODEPNG_CONFIG_HEADER"][0]}
+    # lodepng's mode is compiled and archived, linked only by a program that uses it (docs/integration.md).
+    want |= set(lists.get("TINYTB_LODEPNG_MODE_SOURCES", []))
     want |= {str(p.relative_to(args.root)) for p in (args.root / "ports/clocks").iterdir()}
     want |= {str(p.relative_to(args.root)) for p in (args.root / "include").rglob("*.h")}
     want |= {str(p.relative_to(args.root)) for p in (args.root / "src").glob("*/*.h")}
@@ -92,10 +94,14 @@ def main():
     src_dir = args.unpacked / build.get("srcDir", "src")
     selected = sorted(fs.match_src_files(str(src_dir), build.get("srcFilter"), ["c", "cpp", "cc", "S"]))
     compiled_want = set(lists["TINYTB_CORE_SOURCES"] + lists["TINYTB_PROTO_SOURCES"] +
-                        lists["TINYTB_PORT_posix_SOURCES"] + lists["TINYTB_PORT_memory_SOURCES"])
-    compiled_want |= {"src/png/lodepng_unit.cpp"}
+                        lists["TINYTB_PORT_posix_SOURCES"] + lists["TINYTB_PORT_memory_SOURCES"] +
+                        lists["TINYTB_PORT_stream_SOURCES"])
+    # The async writer's OS hooks but the host's (std::thread, which small targets lack); each
+    # compiles to nothing off its platform.
+    compiled_want |= {f for f in lists["TINYTB_PORT_os_SOURCES"] if not f.endswith("/host_os.cc")}
+    compiled_want |= {"src/png/lodepng_unit.cpp"} | set(lists.get("TINYTB_LODEPNG_MODE_SOURCES", []))
     compiled_want |= {str(p.relative_to(args.root)) for p in (args.root / "ports/clocks").glob("*.cc")}
-    check(set(selected) == compiled_want, "srcFilter selects the core, proto, posix, memory, clocks and lodepng unit%s"
+    check(set(selected) == compiled_want, "srcFilter selects the core, proto, posix, memory, stream, os, clocks and lodepng unit%s"
           % ("; differs by: " + " ".join(sorted(set(selected) ^ compiled_want)) if set(selected) != compiled_want
              else ""))
     args.list.write_text("".join(str(src_dir / s) + "\n" for s in selected))

@@ -74,7 +74,7 @@ def main(root):
     kconf.syms["NANOPB"].set_value(2)
     check("TINYTB depends on NANOPB", None if on and off else "with NANOPB: %s, without: %s" % (on, off))
     for name in ("TINYTB_PORT_FATFS", "TINYTB_PORT_MEMORY", "TINYTB_PORT_POSIX", "TINYTB_PORT_SEMIHOSTING",
-                 "TINYTB_CLOCK"):
+                 "TINYTB_PORT_STREAM", "TINYTB_PORT_OS", "TINYTB_CLOCK"):
         sym = kconf.syms.get(name)
         check("%s is a bool" % name, None if sym and sym.type == kconfiglib.BOOL else "missing or not bool")
 
@@ -122,10 +122,11 @@ def write_config(root, path):
     """A .config as Zephyr's build would hand zephyr/CMakeLists.txt for a POSIX board:
     tinytb on with the memory and POSIX ports, no clock (it needs Zephyr's headers), and
     one layout knob off its default (TINYTB_MAX_DIR_LEN=200), which the application must
-    see too or config.h's link check fails."""
+    see too or config.h's link check fails; lodepng's opt-in mode on, since the application
+    (tests/integration/cmake/consumer/main.cc) uses PngMode::kLodepng."""
     kconf = load(root)
     for name, value in (("POSIX_API", 2), ("TINYTB", 2), ("TINYTB_PORT_POSIX", 2), ("TINYTB_CLOCK", 0),
-                        ("TINYTB_MAX_DIR_LEN", "200")):
+                        ("TINYTB_MAX_DIR_LEN", "200"), ("TINYTB_WITH_LODEPNG", 2)):
         kconf.syms[name].set_value(value)
     print(kconf.write_config(path))
     return 0

@@ -46,6 +46,9 @@ fake_build() {
     cmake --build "$OUT/build" -j "${JOBS:-2}"
 }
 step zephyr-cmakelists-builds-under-stand-in fake_build
+# The stream port is in the library (on by default); ports/os's zephyr_os.cc is empty without Zephyr's headers.
+step zephyr-library-has-stream-port bash -c 'nm -C "$(find "$1/build" -name libtinytb.a | head -n 1)" |
+  grep -q " T tinytb::StreamSink::open("' _ "$OUT"
 step zephyr-library-app-runs-and-tensorboard-reads-it \
   bash -c '"$1/build/app" "$1/logs" && "$2" "$3/tests/integration/cmake/check_events.py" "$1/logs"' _ "$OUT" "$PY" "$ROOT"
 
