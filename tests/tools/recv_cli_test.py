@@ -24,6 +24,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tensorboard"))
+from wire import crc32c, masked_crc32c  # noqa: E402  (the one CRC-32C of the python tests)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 RECV_TAG = b"tinytb_recv/"
@@ -36,38 +39,14 @@ def check(name, ok, detail=""):
     print("%s %s%s" % ("PASS" if ok else "FAIL", name, "" if ok else ": " + str(detail)))
 
 
-def _table():
-    t = []
-    for n in range(256):
-        c = n
-        for _ in range(8):
-            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
-        t.append(c)
-    return t
-
-
-_T = _table()
-
-
-def crc32c(data):
-    c = 0xFFFFFFFF
-    for b in data:
-        c = _T[(c ^ b) & 0xFF] ^ (c >> 8)
-    return c ^ 0xFFFFFFFF
-
-
-def masked(c):
-    return ((((c >> 15) | (c << 17)) & 0xFFFFFFFF) + 0xA282EAD8) & 0xFFFFFFFF
-
-
 def records_of(blob):
     out, pos = [], 0
     while pos < len(blob):
         (n,) = struct.unpack_from("<Q", blob, pos)
-        if masked(crc32c(blob[pos:pos + 8])) != struct.unpack_from("<I", blob, pos + 8)[0]:
+        if masked_crc32c(blob[pos:pos + 8]) != struct.unpack_from("<I", blob, pos + 8)[0]:
             raise ValueError("bad record header at %d" % pos)
         rec = blob[pos:pos + 16 + n]
-        if masked(crc32c(rec[12:12 + n])) != struct.unpack_from("<I", rec, 12 + n)[0]:
+        if masked_crc32c(rec[12:12 + n]) != struct.unpack_from("<I", rec, 12 + n)[0]:
             raise ValueError("bad record payload at %d" % pos)
         out.append(rec)
         pos += 16 + n

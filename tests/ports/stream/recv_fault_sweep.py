@@ -32,34 +32,13 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tensorboard"))
+from wire import crc32c, masked_crc32c  # noqa: E402  (the one CRC-32C of the python tests)
+
 MARKER = b"\xe7\x5a"
 HEADER, TRAILER = 18, 4
 OPEN, DATA = 1, 2
 RECV_TAG = b"tinytb_recv/"
-
-
-def _table():
-    t = []
-    for n in range(256):
-        c = n
-        for _ in range(8):
-            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
-        t.append(c)
-    return t
-
-
-_T = _table()
-
-
-def crc32c(data):
-    c = 0xFFFFFFFF
-    for b in data:
-        c = _T[(c ^ b) & 0xFF] ^ (c >> 8)
-    return c ^ 0xFFFFFFFF
-
-
-def masked(c):
-    return ((((c >> 15) | (c << 17)) & 0xFFFFFFFF) + 0xA282EAD8) & 0xFFFFFFFF
 
 
 class Frame:
@@ -85,7 +64,7 @@ def read_records(blob):
     out, pos = [], 0
     while pos < len(blob):
         (length,) = struct.unpack_from("<Q", blob, pos)
-        assert masked(crc32c(blob[pos:pos + 8])) == struct.unpack_from("<I", blob, pos + 8)[0]
+        assert masked_crc32c(blob[pos:pos + 8]) == struct.unpack_from("<I", blob, pos + 8)[0]
         end = pos + 12 + length + 4
         out.append((pos, end, blob[pos:end]))
         pos = end
