@@ -356,7 +356,7 @@ bool parse_value(const uint8_t* d, size_t n, ValueInfo* v, Error* error, bool ke
       if (keep) v->numbers.assign(1, f);
     } else if ((field == 4 || field == 5 || field == 6) && type == kLengthDelimited) {
       if (!c.bytes(&b, &bn) || !parse_unknown_message(b, bn, error)) {
-        return (*error = "malformed legacy image, histogram or audio"), false;
+        return (*error = "malformed classic image, histogram or audio"), false;
       }
       v->kind = field == 4 ? ValueKind::kImage : field == 5 ? ValueKind::kHisto : ValueKind::kAudio;
       if (keep && field == 5 && !parse_histogram(b, bn, v, error)) return false;
