@@ -19,6 +19,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// The Armv7E-M / Armv8-M DSP instructions (Cortex-M4, M7, M33, M55...) through
+// arm_acle.h: Adler-32 here, the filters in png_deflate.cc. TINYTB_DEFLATE_SIMD32=0 keeps
+// the portable code on such a core; =1 with tests/fuzz/acle_model runs the DSP paths on a
+// host.
+#if !defined(TINYTB_DEFLATE_SIMD32)
+#if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32
+#define TINYTB_DEFLATE_SIMD32 1
+#else
+#define TINYTB_DEFLATE_SIMD32 0
+#endif
+#endif
+
 namespace tinytb {
 namespace detail {
 
@@ -29,7 +41,13 @@ constexpr uint32_t kAdler32Init = 1;
 uint32_t crc32_update(uint32_t crc, const uint8_t* p, size_t n);
 
 // Adler-32 of p[0, n) continued from `adler` (the Adler-32 of the bytes before them).
+// On cores with the DSP instructions (TINYTB_DEFLATE_SIMD32) four bytes a step.
 uint32_t adler32_update(uint32_t adler, const uint8_t* p, size_t n);
+
+// For tests: adler32_update() as this target computes it into *target and with the
+// portable loop into *portable (they must be equal); returns whether the two are
+// different code (the DSP path).
+bool png_checksum_paths(uint32_t adler, const uint8_t* p, size_t n, uint32_t* target, uint32_t* portable);
 
 }  // namespace detail
 }  // namespace tinytb

@@ -15,14 +15,8 @@
 #endif
 // The Armv7E-M / Armv8-M DSP instructions (Cortex-M4, M7, M33, M55...): byte-wise
 // subtract, halving add and sum of absolute differences, four bytes a step, through
-// arm_acle.h. TINYTB_DEFLATE_SIMD32=0 keeps the portable code on such a core.
-#if !defined(TINYTB_DEFLATE_SIMD32)
-#if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32
-#define TINYTB_DEFLATE_SIMD32 1
-#else
-#define TINYTB_DEFLATE_SIMD32 0
-#endif
-#endif
+// arm_acle.h. TINYTB_DEFLATE_SIMD32 (png/png_checksum.h: set on such a core, =0 keeps the
+// portable code).
 #if TINYTB_DEFLATE_SIMD32
 #include <arm_acle.h>
 #endif
@@ -77,33 +71,51 @@ TINYTB_PER_BYTE void store_le32(uint8_t* o, uint32_t v) {
 #endif
 }
 
-// Up to 32 bits (count + w->count stays below 64); 32 at a time go out once there are
-// that many. Checks the room.
+// Pending bits go out kFlushBits at a time (half the bit buffer: 32 on 64-bit hosts, 16 on
+// MCUs) as soon as that many are waiting, so fewer than kFlushBits wait between writes
+// and one write may add up to kFlushBits more.
+constexpr unsigned kFlushBits = sizeof(DeflateBits) * 4;
+
+TINYTB_PER_BYTE void store_flush(uint8_t* o, DeflateBits v) {
+  if (kFlushBits == 32) {
+    store_le32(o, static_cast<uint32_t>(v));
+  } else {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint16_t h = static_cast<uint16_t>(v);
+    memcpy(o, &h, 2);  // one STRH where unaligned stores are allowed
+#else
+    o[0] = static_cast<uint8_t>(v);
+    o[1] = static_cast<uint8_t>(v >> 8);
+#endif
+  }
+}
+
+// Up to kFlushBits bits. Checks the room.
 inline void put_bits(BitWriter* w, uint32_t value, unsigned count) {
-  w->bits |= static_cast<uint64_t>(value) << w->count;
+  w->bits |= static_cast<DeflateBits>(value) << w->count;
   w->count += count;
-  if (w->count >= 32) {
-    if (w->capacity - w->size < 4) {
+  if (w->count >= kFlushBits) {
+    if (w->capacity - w->size < kFlushBits / 8) {
       w->overflow = true;
     } else {
-      store_le32(w->out + w->size, static_cast<uint32_t>(w->bits));
-      w->size += 4;
+      store_flush(w->out + w->size, w->bits);
+      w->size += kFlushBits / 8;
     }
-    w->bits >>= 32;
-    w->count -= 32;
+    w->bits >>= kFlushBits;
+    w->count -= kFlushBits;
   }
 }
 
 // The same without the check, for a block whose whole size in bits is known to fit
 // (emit_block checks it once).
 TINYTB_PER_BYTE void put_bits_unchecked(BitWriter* w, uint32_t value, unsigned count) {
-  w->bits |= static_cast<uint64_t>(value) << w->count;
+  w->bits |= static_cast<DeflateBits>(value) << w->count;
   w->count += count;
-  if (w->count >= 32) {
-    store_le32(w->out + w->size, static_cast<uint32_t>(w->bits));
-    w->size += 4;
-    w->bits >>= 32;
-    w->count -= 32;
+  if (w->count >= kFlushBits) {
+    store_flush(w->out + w->size, w->bits);
+    w->size += kFlushBits / 8;
+    w->bits >>= kFlushBits;
+    w->count -= kFlushBits;
   }
 }
 
@@ -130,15 +142,64 @@ void put_bytes(BitWriter* w, const uint8_t* p, size_t n) {
   w->size += n;
 }
 
-// Literals buf[p, stop) with their codes, two at a time (two codes are at most 30 bits):
-// half the steps of the bit writer's dependency chain.
-TINYTB_PER_BYTE void put_literals(BitWriter* w, const uint8_t* buf, size_t p, size_t stop, const uint16_t* code,
-                                  const uint8_t* len) {
-  for (; p + 2 <= stop; p += 2) {
-    const unsigned l0 = len[buf[p]];
-    put_bits_unchecked(w, code[buf[p]] | (static_cast<uint32_t>(code[buf[p + 1]]) << l0), l0 + len[buf[p + 1]]);
+// One code with its length in the upper half (build_codes<uint32_t>) into a bit writer
+// held in locals.
+TINYTB_PER_BYTE void put_code(DeflateBits& bits, unsigned& count, uint8_t*& out, uint32_t e) {
+  bits |= static_cast<DeflateBits>(e & 0xFFFFu) << count;
+  count += e >> 16;
+  if (count >= kFlushBits) {
+    store_flush(out, bits);
+    out += kFlushBits / 8;
+    bits >>= kFlushBits;
+    count -= kFlushBits;
   }
-  if (p < stop) put_bits_unchecked(w, code[buf[p]], len[buf[p]]);
+}
+
+// Literals buf[p, stop) with their codes. With 32-bit flushes (64-bit hosts) two at a
+// time (two codes are at most 30 bits): half the steps of the bit writer's dependency
+// chain. With 16-bit flushes one at a time: about eleven instructions a literal on a
+// Cortex-M4 (the 64-bit buffer took twenty). Its own function, with the writer in locals,
+// so that its loop has registers for everything (inlined into emit_block it reloaded the
+// tables' addresses from the stack on every literal).
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+void put_literals(BitWriter* w, const uint8_t* q, const uint8_t* end, const uint32_t* code) {
+  DeflateBits bits = w->bits;
+  unsigned count = w->count;
+  uint8_t* out = w->out + w->size;
+  if (kFlushBits >= 30) {
+    for (; end - q >= 2; q += 2) {
+      const uint32_t e0 = code[q[0]], e1 = code[q[1]];
+      bits |= static_cast<DeflateBits>((e0 & 0xFFFFu) | ((e1 & 0xFFFFu) << (e0 >> 16))) << count;
+      count += (e0 >> 16) + (e1 >> 16);
+      if (count >= kFlushBits) {
+        store_flush(out, bits);
+        out += kFlushBits / 8;
+        bits >>= kFlushBits;
+        count -= kFlushBits;
+      }
+    }
+  }
+  if (q != end) {
+    do {  // the test at the bottom: one branch a literal, not two
+      put_code(bits, count, out, code[*q]);
+    } while (++q != end);
+  }
+  w->bits = bits;
+  w->count = count;
+  w->size = static_cast<size_t>(out - w->out);
+}
+
+// Zeroes the counts p[0, n), n even, a word at a time: newlib-nano's memset (the C library
+// of Cortex-M builds with --specs=nano.specs) stores a byte at a time, three instructions
+// a byte. The zero is hidden from the optimizer so that the loop stays a loop.
+void clear_counts(uint16_t* p, size_t n) {
+  uint32_t zero = 0;
+#if defined(__GNUC__)
+  __asm__("" : "+r"(zero));
+#endif
+  for (size_t i = 0; i < n; i += 2) memcpy(p + i, &zero, 4);
 }
 
 // ---- Huffman codes ----------------------------------------------------------------------
@@ -158,28 +219,45 @@ static_assert(286 <= kSymMask + 1, "symbols fit below the value");
 TINYTB_PER_BYTE uint32_t val(const uint32_t* k, size_t i) { return k[i] >> kSymBits; }
 TINYTB_PER_BYTE void set_val(uint32_t* k, size_t i, uint32_t v) { k[i] = (v << kSymBits) | (k[i] & kSymMask); }
 
-// The used symbols as keys (weight << kSymBits | symbol), weight = (count >> shift) | 1,
+// The used symbols as keys (weight << kSymBits | symbol), weight = (count >> shift) + 1:
+// the 1 keeps a halved count above zero and gives rare symbols slightly shorter codes, whose
+// lengths then cost fewer header bits (docs/png.md, "What was tried for bytes": smaller on
+// every frame group than the exact counts or count | 1),
 // sorted by weight and then symbol: a stable least-significant-digit radix sort over
 // 6-bit digits of the weight, starting from symbol order (a weight below 4096 takes two
 // passes). `scratch` holds the symbols between passes (n entries). Returns how many.
+constexpr size_t kInsertionSort = 24;
 size_t sort_by_weight(const uint16_t* freq, size_t n, unsigned shift, uint32_t* keys, uint16_t* scratch) {
   size_t m = 0;
   uint32_t most = 0;
   for (size_t i = 0; i < n; ++i) {
     if (freq[i] == 0) continue;
-    const uint32_t w = static_cast<uint32_t>(freq[i] >> shift) | 1u;
+    const uint32_t w = static_cast<uint32_t>(freq[i] >> shift) + 1u;
     keys[m++] = (w << kSymBits) | static_cast<uint32_t>(i);
     most = w > most ? w : most;
+  }
+  if (m <= kInsertionSort) {
+    // Few symbols (the code-length and distance alphabets, tiny blocks): an insertion sort
+    // of the keys costs less than the radix passes' 64-entry tables. Keys compare by weight,
+    // then symbol: the same order.
+    for (size_t i = 1; i < m; ++i) {
+      const uint32_t k = keys[i];
+      size_t j = i;
+      for (; j > 0 && keys[j - 1] > k; --j) keys[j] = keys[j - 1];
+      keys[j] = k;
+    }
+    return m;
   }
   unsigned passes = 1;
   while (passes < 3 && (most >> (6 * passes)) != 0) ++passes;
   for (unsigned d = 0; d < passes; ++d) {
     const unsigned at = 6 * d;
-    uint16_t start[64] = {};
+    uint16_t start[64];
+    clear_counts(start, 64);
     const bool from_keys = (d & 1u) == 0;
     // Weight of entry i of the current order (keys hold it; scratch holds symbols only).
     auto weight = [&](size_t i) -> uint32_t {
-      return from_keys ? keys[i] >> kSymBits : (static_cast<uint32_t>(freq[scratch[i]] >> shift) | 1u);
+      return from_keys ? keys[i] >> kSymBits : (static_cast<uint32_t>(freq[scratch[i]] >> shift) + 1u);
     };
     for (size_t i = 0; i < m; ++i) ++start[(weight(i) >> at) & 63u];
     uint16_t sum = 0;
@@ -196,7 +274,7 @@ size_t sort_by_weight(const uint16_t* freq, size_t n, unsigned shift, uint32_t* 
     } else {
       for (size_t i = 0; i < m; ++i) {
         const uint32_t sym = scratch[i];
-        const uint32_t w = static_cast<uint32_t>(freq[sym] >> shift) | 1u;
+        const uint32_t w = static_cast<uint32_t>(freq[sym] >> shift) + 1u;
         keys[start[(w >> at) & 63u]++] = (w << kSymBits) | sym;
       }
     }
@@ -204,7 +282,7 @@ size_t sort_by_weight(const uint16_t* freq, size_t n, unsigned shift, uint32_t* 
   if ((passes & 1u) != 0) {  // the order ended in scratch: back into keys
     for (size_t i = 0; i < m; ++i) {
       const uint32_t sym = scratch[i];
-      keys[i] = ((static_cast<uint32_t>(freq[sym] >> shift) | 1u) << kSymBits) | sym;
+      keys[i] = ((static_cast<uint32_t>(freq[sym] >> shift) + 1u) << kSymBits) | sym;
     }
   }
   return m;
@@ -283,8 +361,11 @@ constexpr ByteReverse make_byte_reverse() {
 }
 constexpr ByteReverse kReverse = make_byte_reverse();
 
-// Canonical codes (RFC 1951, 3.2.2), bit-reversed for the LSB-first stream.
-void build_codes(const uint8_t* len, size_t n, uint16_t* code) {
+// Canonical codes (RFC 1951, 3.2.2), bit-reversed for the LSB-first stream: into code[]
+// as they are, or with each code's length in the upper half (Code = uint32_t), the form the
+// symbol loops read with one load.
+template <typename Code>
+void build_codes(const uint8_t* len, size_t n, Code* code) {
   uint16_t count[16] = {};
   for (size_t i = 0; i < n; ++i) ++count[len[i]];
   count[0] = 0;
@@ -299,7 +380,7 @@ void build_codes(const uint8_t* len, size_t n, uint16_t* code) {
     if (l == 0) continue;
     const uint32_t v = next[l]++;
     const uint32_t r = (static_cast<uint32_t>(kReverse.byte[v & 0xFFu]) << 8) | kReverse.byte[(v >> 8) & 0xFFu];
-    code[i] = static_cast<uint16_t>(r >> (16 - l));
+    code[i] = static_cast<Code>((r >> (16 - l)) | (sizeof(Code) == 4 ? l << 16 : 0u));
   }
 }
 
@@ -319,8 +400,9 @@ void record_run(DeflateState* s, size_t len) {
 
 // 64-bit targets look for runs four positions at a time and count literals in two
 // tables (the second is s->key, free until the block is closed): counting equal neighbours
-// in one table makes every increment wait for the one before it.
-constexpr bool kWideParse = sizeof(void*) >= 8;
+// in one table makes every increment wait for the one before it. 32-bit targets skip four
+// positions whenever the middle pair differs (parse()).
+constexpr bool kWideParse = TINYTB_DEFLATE_WORD64 != 0;
 
 TINYTB_PER_BYTE uint64_t load_le64(const uint8_t* p) {
   uint64_t v;
@@ -367,6 +449,24 @@ void parse(DeflateState* s, size_t limit) {
       p += 4;
       continue;
     }
+    // Every run that could start at p..p+3 includes b[p + 2] == b[p + 3] (a run at j needs
+    // b[j - 1] == ... == b[j + 3]): where they differ, four literals without more tests.
+    if (!kWideParse && p + 4 <= limit) {
+      const uint8_t* q = b + p;
+      const uint8_t* const last = b + (limit - 4);
+      while (q[2] != q[3]) {  // a loop of its own, on a pointer: about 5 instructions a byte
+        ++freq[q[0]];
+        ++freq[q[1]];
+        ++freq[q[2]];
+        ++freq[q[3]];
+        q += 4;
+        if (q > last) break;
+      }
+      if (q != b + p) {
+        p = static_cast<size_t>(q - b);
+        continue;
+      }
+    }
     const uint8_t v = b[p];
     if (v != b[p - 1] || p + 4 > end || b[p + 1] != v || b[p + 2] != v || b[p + 3] != v) {
       ++freq[v];
@@ -388,8 +488,8 @@ void parse(DeflateState* s, size_t limit) {
 
 // The code lengths of both alphabets as code-length symbols (RFC 1951 3.2.7): 16 repeats
 // the previous length 3-6 times, 17 and 18 give 3-10 and 11-138 zeros.
-// Each symbol goes to add(sym, extra): run once to count them, once to write them (not
-// stored in between: 632 bytes of stack saved on the deepest call).
+// Each symbol goes to add(sym, extra); emit_block keeps them in the Huffman scratch for
+// the header (not on the stack: 632 bytes saved on the deepest call).
 template <typename Add>
 void run_length(const uint8_t* lens, size_t n, Add&& add) {
   size_t i = 0;
@@ -423,16 +523,43 @@ void run_length(const uint8_t* lens, size_t n, Add&& add) {
 }
 
 // Streamed output: the window's whole bytes to the drain; the bits still pending stay.
-void drain_window(DeflateState* s) {
-  BitWriter& w = s->w;
-  if (w.size > 0 && !w.overflow) {
-    if (!s->drain.write(s->drain.context, w.out, w.size)) {
+void drain_bits(DeflateState* s, BitWriter* w) {
+  if (w->size > 0 && !w->overflow) {
+    if (!s->drain.write(s->drain.context, w->out, w->size)) {
       s->drain_failed = true;
-      w.overflow = true;  // stops the stream like a full buffer does
+      w->overflow = true;  // stops the stream like a full buffer does
     }
-    s->drained += w.size;
+    s->drained += w->size;
   }
-  w.size = 0;
+  w->size = 0;
+}
+void drain_window(DeflateState* s) { drain_bits(s, &s->w); }
+
+// Streamed output: drains the window first when fewer than `bytes` are free in it, so that
+// the next `bytes` can be written without a check. Into one buffer (not streamed) it does
+// nothing: emit_block checked the whole block's room before its first bit.
+TINYTB_PER_BYTE void window_room(DeflateState* s, BitWriter* w, size_t bytes) {
+  if (s->drain.write != nullptr && w->capacity - w->size < bytes) drain_bits(s, w);
+}
+
+// Literals per piece when streamed: 15 bits each at most, so a piece takes at most 240
+// bytes of the window (kDeflateStreamWindow holds it with the pending bits).
+constexpr size_t kStreamLiterals = 128;
+static_assert(kStreamLiterals * 15 / 8 + 16 <= kDeflateStreamWindow, "a piece of literals fits the window");
+// The largest dynamic header: 3 + 5 + 5 + 4 + 19 * 3 bits, then at most 7 bits for each of
+// the 286 + 30 code lengths (a repeat code costs fewer bits per length than that).
+constexpr size_t kMaxHeaderBytes = (3 + 5 + 5 + 4 + 19 * 3 + 316 * 7 + 7) / 8;
+static_assert(kMaxHeaderBytes + 16 <= kDeflateStreamWindow, "a block header fits the window");
+
+// Literals buf[p, stop) into a streamed window, a piece at a time.
+void put_literals_streamed(DeflateState* s, BitWriter* w, const uint8_t* buf, size_t p, size_t stop,
+                           const uint32_t* code) {
+  while (p < stop) {
+    const size_t n = stop - p < kStreamLiterals ? stop - p : kStreamLiterals;
+    window_room(s, w, 2 * n + 8);
+    put_literals(w, buf + p, buf + p + n, code);
+    p += n;
+  }
 }
 
 void emit_block(DeflateState* s, bool final) {
@@ -460,8 +587,18 @@ void emit_block(DeflateState* s, bool final) {
   static_assert(sizeof(DeflateState::key) >= 32 * sizeof(uint32_t) + 286 + 30, "lens fit the scratch");
   memcpy(lens, s->lit_len, hlit);
   memcpy(lens + hlit, s->dist_len, hdist);
+  // The code-length symbols as run_length() finds them, each (extra << 5) | sym, kept in
+  // the scratch past `lens` for the header: one pass over the lengths instead of two.
+  uint16_t* const cl_syms = reinterpret_cast<uint16_t*>(s->key + 32 + 80);
+  static_assert(sizeof(DeflateState::key) >= (32 + 80) * sizeof(uint32_t) + 316 * sizeof(uint16_t),
+                "the code-length symbols fit the scratch");
+  size_t cl_count = 0;
   uint16_t cl_freq[19] = {};
-  run_length(lens, hlit + hdist, [&](unsigned sym, size_t) { ++cl_freq[sym]; });
+  run_length(lens, hlit + hdist, [&](unsigned sym, size_t extra) {
+    ++cl_freq[sym];
+    cl_syms[cl_count++] = static_cast<uint16_t>((extra << 5) | sym);
+  });
+
   uint8_t cl_len[19];
   uint16_t cl_code[19];
   build_lengths(s, cl_freq, 19, 7, cl_len);
@@ -480,58 +617,82 @@ void emit_block(DeflateState* s, bool final) {
   const uint64_t stored_cost = 3 + 7 + 32 + 8 * static_cast<uint64_t>(bytes);
 
   BitWriter w = s->w;  // a local copy stays in registers through the symbol loops
+  const bool streamed = s->drain.write != nullptr;
   if (stored_cost <= cost) {
+    window_room(s, &w, 16);
     put_bits(&w, final ? 1u : 0u, 3);
     align_bits(&w);
     uint8_t head[4];
     put_stored_length(head, bytes);
     put_bytes(&w, head, 4);
-    put_bytes(&w, s->buf + start, bytes);
-  } else if (w.overflow || (w.capacity - w.size) * 8 < w.count + cost) {
+    // Streamed, the bytes pass through the window a window's worth at a time.
+    const uint8_t* from = s->buf + start;
+    for (size_t left = bytes; left > 0;) {
+      window_room(s, &w, 1);
+      const size_t take = !streamed || left < w.capacity - w.size ? left : w.capacity - w.size;
+      put_bytes(&w, from, take);
+      from += take;
+      left -= take;
+    }
+  } else if (w.overflow || (!streamed && (w.capacity - w.size) * 8 < w.count + cost)) {
     // The block's bits (known exactly) do not all fit: the stream cannot end in the
-    // buffer, whatever comes after. Nothing more is written.
+    // buffer, whatever comes after. Nothing more is written. (Streamed, the window drains
+    // whenever the next piece would not fit: window_room().)
     w.overflow = true;
   } else {
-    // Every whole byte of this block fits: no check per symbol. Bits go out 32 at a time
-    // and only when complete, so nothing is written past the block's last byte.
-    build_codes(s->lit_len, 286, s->lit_code);
+    // Every whole byte of this block fits: no check per symbol. Bits go out kFlushBits at a
+    // time and only when complete, so nothing is written past the block's last byte.
     build_codes(s->dist_len, 30, s->dist_code);
     // The header through the state's writer (the run-length pass takes it by pointer), the
     // symbols through the local copy, which no pointer outlives.
     BitWriter* const hw = &s->w;
+    window_room(s, hw, kMaxHeaderBytes + 8);
     put_bits_unchecked(hw, (final ? 1u : 0u) | (2u << 1), 3);
     put_bits_unchecked(hw, static_cast<uint32_t>(hlit - 257), 5);
     put_bits_unchecked(hw, static_cast<uint32_t>(hdist - 1), 5);
     put_bits_unchecked(hw, static_cast<uint32_t>(hclen - 4), 4);
     for (size_t i = 0; i < hclen; ++i) put_bits_unchecked(hw, cl_len[kClOrder[i]], 3);
-    run_length(lens, hlit + hdist, [hw, &cl_code, &cl_len](unsigned sym, size_t extra) {
+    for (size_t i = 0; i < cl_count; ++i) {
+      const unsigned sym = cl_syms[i] & 31u, extra = cl_syms[i] >> 5;
       put_bits_unchecked(hw, cl_code[sym], cl_len[sym]);
-      if (sym >= 16) put_bits_unchecked(hw, static_cast<uint32_t>(extra), sym == 16 ? 2u : sym == 17 ? 3u : 7u);
-    });
+      if (sym >= 16) put_bits_unchecked(hw, extra, sym == 16 ? 2u : sym == 17 ? 3u : 7u);
+    }
     w = s->w;
+    // The literal/length codes with their lengths, one word a symbol, in the Huffman
+    // scratch (free once the header is out).
+    uint32_t* const lit_code = s->key;
+    build_codes(s->lit_len, 286, lit_code);
     const uint8_t* const buf = s->buf;
-    const uint16_t* const lit_code = s->lit_code;
-    const uint8_t* const lit_len = s->lit_len;
     size_t p = start;
     for (size_t k = 0; k < s->matches; ++k) {
       const uint32_t rec = s->match[k];
       const size_t lit_end = p + (rec >> 8);
-      put_literals(&w, buf, p, lit_end, lit_code, lit_len);
+      if (streamed) {
+        put_literals_streamed(s, &w, buf, p, lit_end, lit_code);
+        window_room(s, &w, 8);  // the match: 35 bits at most
+      } else {
+        put_literals(&w, buf + p, buf + lit_end, lit_code);
+      }
       p = lit_end;
       const unsigned len = (rec & 0xFFu) + kMinMatch;
       const unsigned lc = kLenCode.code[len];
-      put_bits_unchecked(&w, lit_code[257 + lc], lit_len[257 + lc]);
+      put_bits_unchecked(&w, lit_code[257 + lc] & 0xFFFFu, lit_code[257 + lc] >> 16);
       if (kLenExtra[lc] != 0) put_bits_unchecked(&w, len - kLenBase[lc], kLenExtra[lc]);
       put_bits_unchecked(&w, s->dist_code[0], s->dist_len[0]);  // distance 1: code 0, no extra bits
       p += len;
     }
-    put_literals(&w, buf, p, stop, lit_code, lit_len);
-    put_bits_unchecked(&w, lit_code[256], lit_len[256]);
+    if (streamed) {
+      put_literals_streamed(s, &w, buf, p, stop, lit_code);
+      window_room(s, &w, 8);
+    } else {
+      put_literals(&w, buf + p, buf + stop, lit_code);
+    }
+    put_bits_unchecked(&w, lit_code[256] & 0xFFFFu, lit_code[256] >> 16);
   }
   s->w = w;
   if (s->drain.write != nullptr) drain_window(s);
-  memset(s->lit_freq, 0, sizeof(s->lit_freq));
-  memset(s->dist_freq, 0, sizeof(s->dist_freq));
+  clear_counts(s->lit_freq, 286);
+  clear_counts(s->dist_freq, 30);
   if (kWideParse) memset(s->key, 0, 256 * sizeof(s->key[0]));
   s->matches = 0;
   s->run = 0;
@@ -569,20 +730,25 @@ TINYTB_PER_BYTE Int paeth(Int a, Int b, Int c) {
 TINYTB_PER_BYTE int paeth(int a, int b, int c) { return paeth<int>(a, b, c); }
 
 #if TINYTB_DEFLATE_SIMD32
-// Paeth's predictor for four bytes at once, exactly the scalar one's. |b - c| and |a - c|
-// are saturating differences ORed (one of the two is 0); |a + b - 2c| is their saturating
+// Paeth's predictor for four bytes at once, exactly the scalar one's. |a - c| is two
+// saturating differences ORed (one of the two is 0), |b - c| the SEL of the two USUB8
+// differences (which leaves GE = b >= c for the sign test); |a + b - 2c| is their saturating
 // sum where b - c and a - c have the same sign and their absolute difference where not
 // (saturating at 255 changes no comparison below: the other side is at most 255). Each
-// SEL picks per byte by the GE flags of the USUB8 just before it.
+// SEL picks per byte by the GE flags of the USUB8 just before it; the sign test selects
+// between the sum and the difference with two SELs instead of building byte masks, which
+// keeps the loop in registers (20 instructions).
 TINYTB_PER_BYTE uint32_t paeth4(uint32_t a, uint32_t b, uint32_t c) {
-  const uint32_t pa = __uqsub8(b, c) | __uqsub8(c, b);
   const uint32_t pb = __uqsub8(a, c) | __uqsub8(c, a);
-  (void)__usub8(b, c);
-  const uint32_t b_ge = __sel(0xFFFFFFFFu, 0u);  // b >= c
+  const uint32_t c_minus_b = __usub8(c, b);
+  const uint32_t pa = __sel(__usub8(b, c), c_minus_b);  // |b - c|, and GE = b >= c for below
+  // UQADD8 and UQSUB8 leave the GE flags alone.
+  const uint32_t sum = __uqadd8(pa, pb);
+  const uint32_t diff = __uqsub8(pa, pb) | __uqsub8(pb, pa);
+  const uint32_t if_a_ge = __sel(sum, diff);  // b >= c: the same sign as a - c if a >= c
+  const uint32_t if_a_lt = __sel(diff, sum);
   (void)__usub8(a, c);
-  const uint32_t a_ge = __sel(0xFFFFFFFFu, 0u);  // a >= c
-  const uint32_t same = ~(b_ge ^ a_ge);
-  const uint32_t pc = (__uqadd8(pa, pb) & same) | ((__uqsub8(pa, pb) | __uqsub8(pb, pa)) & ~same);
+  const uint32_t pc = __sel(if_a_ge, if_a_lt);
   (void)__usub8(pc, pb);
   const uint32_t bc = __sel(b, c);  // pb <= pc: b, else c
   (void)__usub8(pb, pc);
@@ -596,11 +762,51 @@ TINYTB_PER_BYTE uint32_t load_u32(const uint8_t* p) {
   memcpy(&v, p, 4);  // one LDR: the M4 and later load unaligned words
   return v;
 }
-// The magnitudes of four filtered bytes f (x - pred, byte-wise mod 256) read as signed,
-// summed onto acc: f ^ 0x80 is the signed byte + 128 as an unsigned byte, so USADA8's
-// |(f ^ 0x80) - 0x80| is |signed f| (128 for 0x80, as magnitude()).
+// The magnitude of a filtered byte f (x - pred, byte-wise mod 256) read as signed: f ^ 0x80
+// is the signed byte + 128 as an unsigned byte, so USADA8's |(f ^ 0x80) - 0x80| sums four
+// of them (128 for 0x80, as magnitude()).
 constexpr uint32_t kSignBits = 0x80808080u;
-TINYTB_PER_BYTE uint32_t add_magnitudes(uint32_t acc, uint32_t f) { return __usada8(f ^ kSignBits, kSignBits, acc); }
+#endif
+
+#if TINYTB_DEFLATE_SIMD32
+// The sums of magnitudes of None, Sub, Up and Average over row[i, stop) (stop - i a
+// multiple of 4, i >= bpp, prev not null) added to sums[0..3], four bytes a step; and
+// Paeth's, returned added to `acc`. Two loops in functions of their own: each loop's values
+// then fit the registers (in one loop, inlined, -Os kept half of them on the stack).
+// x ^ 0x80 is x + 128 mod 256, so USUB8 of it gives each filtered byte + 128 directly,
+// the form USADA8 against 0x80 takes (kSignBits).
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+void sums4_simd(const uint8_t* row, const uint8_t* prev, size_t i, size_t stop, size_t bpp, uint32_t* sums) {
+  uint32_t s0 = sums[0], s1 = sums[1], s2 = sums[2], s3 = sums[3];
+  if (i == stop) return;
+  do {  // the test at the bottom: -Os otherwise branches twice a step
+    const uint32_t x = load_u32(row + i) ^ kSignBits, a = load_u32(row + i - bpp), b = load_u32(prev + i);
+    s0 = __usada8(x, kSignBits, s0);
+    s1 = __usada8(__usub8(x, a), kSignBits, s1);
+    s2 = __usada8(__usub8(x, b), kSignBits, s2);
+    s3 = __usada8(__usub8(x, __uhadd8(a, b)), kSignBits, s3);  // UHADD8: (a + b) >> 1 per byte
+    i += 4;
+  } while (i != stop);
+  sums[0] = s0;
+  sums[1] = s1;
+  sums[2] = s2;
+  sums[3] = s3;
+}
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+uint32_t paeth_sum_simd(const uint8_t* row, const uint8_t* prev, size_t i, size_t stop, size_t bpp, uint32_t acc) {
+  if (i == stop) return acc;
+  do {  // the test at the bottom: -Os otherwise branches twice a step
+    const uint32_t x = load_u32(row + i) ^ kSignBits;
+    acc = __usada8(__usub8(x, paeth4(load_u32(row + i - bpp), load_u32(prev + i), load_u32(prev + i - bpp))),
+                   kSignBits, acc);
+    i += 4;
+  } while (i != stop);
+  return acc;
+}
 #endif
 
 // The arithmetic type of the filter loops: 16-bit lanes where the compiler has vectors
@@ -640,16 +846,24 @@ TINYTB_PER_BYTE void filter_chunk(const uint8_t* TINYTB_RESTRICT x, const uint8_
 // a core with the DSP instructions, four bytes a step instead: USUB8 subtracts byte-wise
 // mod 256, UHADD8 is (a + b) >> 1 byte-wise, paeth4() is Paeth's predictor; same bytes).
 template <int kType>
+#if defined(__GNUC__)
+__attribute__((noinline))  // its own registers: inlined into apply_type, -Os spilled half of Paeth's
+#endif
 uint8_t* filter_span(const uint8_t* r, const uint8_t* prev, size_t i, size_t i1, size_t bpp, uint8_t* dst) {
 #if TINYTB_DEFLATE_SIMD32
-  for (; i + 4 <= i1; i += 4, dst += 4) {
-    uint32_t x, a, b, c;
-    memcpy(&x, r + i, 4);
-    memcpy(&a, r + i - bpp, 4);
-    memcpy(&b, prev + i, 4);
-    memcpy(&c, prev + i - bpp, 4);
-    const uint32_t f = __usub8(x, kType == 1 ? a : kType == 2 ? b : kType == 3 ? __uhadd8(a, b) : paeth4(a, b, c));
-    memcpy(dst, &f, 4);
+  if (i + 4 <= i1) {
+    const size_t stop = i + ((i1 - i) & ~size_t{3});
+    do {  // the test at the bottom: -Os otherwise branches twice a step
+      uint32_t x, a, b, c;
+      memcpy(&x, r + i, 4);
+      memcpy(&a, r + i - bpp, 4);
+      memcpy(&b, prev + i, 4);
+      memcpy(&c, prev + i - bpp, 4);
+      const uint32_t f = __usub8(x, kType == 1 ? a : kType == 2 ? b : kType == 3 ? __uhadd8(a, b) : paeth4(a, b, c));
+      memcpy(dst, &f, 4);
+      i += 4;
+      dst += 4;
+    } while (i != stop);
   }
 #endif
   for (; i + kChunk <= i1; i += kChunk, dst += kChunk) {
@@ -725,14 +939,15 @@ void row_costs(const uint8_t* row, const uint8_t* prev, size_t n, size_t bpp, ui
     size_t i = bpp;
 #if TINYTB_DEFLATE_SIMD32
     if (kSimd32) {
-      for (; i + 4 <= n; i += 4) {
-        const uint32_t x = load_u32(row + i), a = load_u32(row + i - bpp), b = load_u32(prev + i);
-        s0 = add_magnitudes(s0, x);
-        s1 = add_magnitudes(s1, __usub8(x, a));
-        s2 = add_magnitudes(s2, __usub8(x, b));
-        s3 = add_magnitudes(s3, __usub8(x, __uhadd8(a, b)));  // UHADD8: (a + b) >> 1 per byte
-        s4 = add_magnitudes(s4, __usub8(x, paeth4(a, b, load_u32(prev + i - bpp))));
-      }
+      const size_t stop = n > i ? i + ((n - i) & ~size_t{3}) : i;  // n < bpp: the cross-check's short rows
+      uint32_t sums[4] = {s0, s1, s2, s3};
+      sums4_simd(row, prev, i, stop, bpp, sums);
+      s0 = sums[0];
+      s1 = sums[1];
+      s2 = sums[2];
+      s3 = sums[3];
+      s4 = paeth_sum_simd(row, prev, i, stop, bpp, s4);
+      i = stop;
     }
 #endif
     if (!kSimd32) {
@@ -820,6 +1035,72 @@ int choose_filter(DeflateLevel level, const uint8_t* row, const uint8_t* prev, s
   return best;
 }
 
+// Frames whose filtered bytes fit this (half the buffer) are tiny: the whole image is one
+// block, and the other half holds it unfiltered. On the 28x28 digits (dark background,
+// strokes of a few near-white values) no filter at all codes 9-15% smaller than the
+// least-sum choice, which trades the few repeated values for many different differences.
+constexpr size_t kTinyFrame = kDeflateBuffer / 2;
+
+// log2(x) in sixteenths of a bit, x >= 1 (to within a sixteenth).
+TINYTB_PER_BYTE uint32_t log2_16(uint32_t x) {
+  static constexpr uint8_t kFraction[16] = {0, 1, 3, 4, 5, 6, 7, 9, 9, 10, 11, 12, 13, 14, 15, 16};
+#if defined(__GNUC__)
+  const uint32_t e = 31u - static_cast<uint32_t>(__builtin_clz(x));  // one CLZ on a Cortex-M3 and later
+#else
+  uint32_t e = 0;
+  while ((x >> e) > 1) ++e;
+#endif
+  const uint32_t m = e >= 4 ? (x >> (e - 4)) & 15u : (x << (4 - e)) & 15u;
+  return 16 * e + kFraction[m];
+}
+
+// The bits of b[0, n) as one block, estimated in sixteenths of a bit: literals and runs
+// counted as parse() finds them, each symbol at its entropy, plus the extra bits of the
+// lengths and about 5 bits of code table for each symbol used. Counts in s->lit_freq,
+// which is zero before and after (nothing is parsed until the frame ends).
+uint32_t estimate_bits(DeflateState* s, const uint8_t* b, size_t n) {
+  uint16_t* f = s->lit_freq;
+  uint32_t extra = 0, symbols = 1;
+  ++f[b[0]];
+  for (size_t p = 1; p < n; ++symbols) {
+    const uint8_t v = b[p];
+    if (v != b[p - 1] || p + 4 > n || b[p + 1] != v || b[p + 2] != v || b[p + 3] != v) {
+      ++f[v];
+      ++p;
+      continue;
+    }
+    const size_t most = n - p < kMaxMatch ? n - p : kMaxMatch;
+    size_t l = 4;
+    const uint32_t repeated = v * 0x01010101u;  // a tiny frame's background: runs four bytes a step
+    for (uint32_t word; l + 4 <= most; l += 4) {
+      memcpy(&word, b + p + l, 4);
+      if (word != repeated) break;
+    }
+    while (l < most && b[p + l] == v) ++l;
+    const unsigned lc = kLenCode.code[l];
+    ++f[257 + lc];
+    extra += kLenExtra[lc] + 1u;  // and the distance code, 1 bit or so
+    p += l;
+  }
+  const uint32_t total = log2_16(symbols);
+  uint32_t bits = 16 * extra;
+  for (size_t i = 0; i < 286; ++i) {
+    if (f[i] == 0) continue;
+    bits += f[i] * (total - log2_16(f[i])) + 16 * 5;
+    f[i] = 0;
+  }
+  return bits;
+}
+
+// A tiny frame: keep the unfiltered form (buf's upper half) when it is estimated cheaper.
+void prefer_unfiltered(DeflateState* s) {
+  if (!s->tiny) return;
+  const uint8_t* none = s->buf + kTinyFrame;
+  if (estimate_bits(s, none, s->end) >= estimate_bits(s, s->buf, s->end)) return;
+  memcpy(s->buf, none, s->end);
+  s->adler = adler32_update(kAdler32Init, s->buf, s->end);
+}
+
 }  // namespace
 
 bool png_filter_costs(const uint8_t* row, const uint8_t* prev, size_t n, size_t bpp, uint32_t* costs,
@@ -845,9 +1126,9 @@ Status png_deflate_begin(DeflateState* s, uint32_t width, uint32_t height, uint8
   }
   if (capacity < kPngFramingBytes) return Status::kTooLarge;  // the stream itself is checked as it grows
   // Fresh state (the buffer needs no clearing, the counts do).
-  memset(s->lit_freq, 0, sizeof(s->lit_freq));
-  memset(s->dist_freq, 0, sizeof(s->dist_freq));
-  memset(s->key, 0, sizeof(s->key));
+  clear_counts(s->lit_freq, 286);
+  clear_counts(s->dist_freq, 30);
+  if (kWideParse) memset(s->key, 0, 256 * sizeof(s->key[0]));  // parse()'s second table of counts
   s->end = s->pos = s->block_start = s->matches = s->run = 0;
   s->w = BitWriter{};
   s->drain = ByteWriter{};
@@ -862,6 +1143,7 @@ Status png_deflate_begin(DeflateState* s, uint32_t width, uint32_t height, uint8
   s->height = height;
   s->channels = channels;
   s->rows = 0;
+  s->tiny = static_cast<size_t>(height) * (1 + static_cast<size_t>(width) * channels) <= kTinyFrame;
   s->adler = kAdler32Init;
   return Status::kOk;
 }
@@ -876,19 +1158,27 @@ Status png_deflate_row(DeflateState* s, const uint8_t* row, const uint8_t* prev)
   uint32_t adler = s->adler;
   // The filter byte, then the row, written straight into the deflate buffer.
   if (s->end == kDeflateBuffer) make_room(s);
-  s->buf[s->end] = static_cast<uint8_t>(type);
-  adler = adler32_update(adler, s->buf + s->end, 1);
-  ++s->end;
+  if (s->tiny) {  // the row unfiltered too, for prefer_unfiltered()
+    s->buf[kTinyFrame + s->end] = 0;
+    memcpy(s->buf + kTinyFrame + s->end + 1, row, n);
+  }
+  // The Adler-32 takes what was written since `from` whenever the buffer is emptied, and at
+  // the end: one call a row, not one for the filter byte and one for the rest.
+  size_t from = s->end;
+  s->buf[s->end++] = static_cast<uint8_t>(type);
   for (size_t i = 0; i < n;) {
-    if (s->end == kDeflateBuffer) make_room(s);
+    if (s->end == kDeflateBuffer) {
+      adler = adler32_update(adler, s->buf + from, s->end - from);
+      make_room(s);
+      from = s->end;
+    }
     const size_t room = kDeflateBuffer - s->end;
     const size_t take = n - i < room ? n - i : room;
     apply_type(type, row, prev, i, i + take, s->channels, s->buf + s->end);
-    adler = adler32_update(adler, s->buf + s->end, take);
     s->end += take;
     i += take;
   }
-  s->adler = adler;
+  s->adler = adler32_update(adler, s->buf + from, s->end - from);
   ++s->rows;
   return s->w.overflow ? Status::kTooLarge : Status::kOk;
 }
@@ -898,6 +1188,7 @@ Status png_deflate_end(DeflateState* s, size_t* size) {
   uint8_t* const out = s->png;
   s->png = nullptr;  // the stream is over, whatever happens below
   if (s->w.overflow) return Status::kTooLarge;
+  prefer_unfiltered(s);
   parse(s, s->end);
   emit_block(s, true);
   align_bits(&s->w);
@@ -934,6 +1225,7 @@ Status png_deflate_end_stream(DeflateState* s, size_t* stream_bytes, uint32_t* a
   if (s->png == nullptr || s->rows != s->height || s->drain.write == nullptr) return Status::kInvalidArgument;
   s->png = nullptr;
   if (!s->w.overflow) {
+    prefer_unfiltered(s);
     parse(s, s->end);
     emit_block(s, true);  // drains what the block wrote
     align_bits(&s->w);

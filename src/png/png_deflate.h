@@ -1,14 +1,16 @@
 // tinytb (internal): tinytb's own deflate and the PNG writer around it: compressed PNGs
-// in a fixed ~8 KiB state plus ~0.6 KiB of stack, whatever the frame's size
+// in a fixed ~12 KiB state plus ~0.6 KiB of stack, whatever the frame's size
 // (docs/png.md: the measurements that chose this design, what memory goes where, how
 // the length is known before the bytes).
 //
 // Rows are PNG-filtered (per row, the filter with the least sum of absolute differences)
-// straight from the caller's frame into a 4 KiB buffer. When it is full it becomes one
+// straight from the caller's frame into an 8 KiB buffer. When it is full it becomes one
 // deflate block: literals and runs (the previous byte repeated: LZ77 at distance 1),
 // coded with dynamic Huffman codes built from that block's counts (15 bits at most);
-// a block that would not shrink is stored instead. Output goes into one bounded buffer;
-// running out of it is kTooLarge. No general LZ77 window: on camera frames it cost
+// a block that would not shrink is stored instead. A tiny frame (half the buffer at most)
+// is one block, coded unfiltered instead when that is estimated cheaper. Output goes into
+// one bounded buffer (running out of it is kTooLarge) or through a 320-byte window to a
+// drain. No general LZ77 window: on camera frames it cost
 // more bytes than it saved (docs/png.md has the figures). On cores with the Arm DSP
 // instructions (__ARM_FEATURE_SIMD32) the filters and the filter choice's sums take four
 // bytes a step; the output is the same byte for byte.
@@ -36,9 +38,27 @@ enum class DeflateLevel : uint8_t {
   kDefault,  // each row: the filter with the least sum of absolute differences, of all five
 };
 
+// The deflate's working word: 64 bits on 64-bit hosts, 32 on MCUs (Cortex-M, RISC-V 32),
+// where 64-bit shifts take several instructions each. It sets the bit writer's buffer
+// (between writes it holds fewer than half a word of pending bits: 32 or 16) and how the
+// parser looks for runs; the output is the same either way. Tests set it to 0 on a host
+// to run the MCU paths there.
+#if !defined(TINYTB_DEFLATE_WORD64)
+#if UINTPTR_MAX > 0xFFFFFFFFu
+#define TINYTB_DEFLATE_WORD64 1
+#else
+#define TINYTB_DEFLATE_WORD64 0
+#endif
+#endif
+#if TINYTB_DEFLATE_WORD64
+using DeflateBits = uint64_t;
+#else
+using DeflateBits = uint32_t;
+#endif
+
 // Bits out, least significant first, into a bounded buffer; running out sets overflow.
 struct BitWriter {
-  uint64_t bits = 0;
+  DeflateBits bits = 0;
   unsigned count = 0;
   uint8_t* out = nullptr;
   size_t size = 0;
@@ -54,7 +74,7 @@ struct DeflateState {
   uint16_t dist_freq[30];
   uint8_t lit_len[286];
   uint8_t dist_len[30];
-  uint16_t lit_code[286];  // bit-reversed, ready for an LSB-first stream
+  uint16_t lit_code[286];  // the Huffman sort's scratch (the codes a block is written with go into key)
   uint16_t dist_code[30];
   // Huffman construction scratch: (weight << 9) | symbol, sorted, then turned into code
   // lengths in place.
@@ -73,6 +93,9 @@ struct DeflateState {
   uint32_t width = 0, height = 0, rows = 0;  // rows: filtered so far
   uint8_t channels = 0;
   uint32_t adler = 1;  // Adler-32 of the filtered bytes so far
+  // A tiny frame (its filtered bytes fit half of buf): buf's upper half keeps it with no
+  // filter (type 0) too, and end() keeps whichever form costs fewer bits.
+  bool tiny = false;
   // Streamed output (png_deflate_begin_stream): after every block the window's whole
   // bytes go to `drain` and the window starts again; `drained` counts them.
   ByteWriter drain;
@@ -122,14 +145,16 @@ Status png_deflate_begin(DeflateState* state, uint32_t width, uint32_t height, u
 Status png_deflate_row(DeflateState* state, const uint8_t* row, const uint8_t* prev);
 Status png_deflate_end(DeflateState* state, size_t* size);
 
-// The window a streamed deflate needs: one block's output at most (a block holds fewer
-// than kDeflateBuffer filtered bytes and is never larger than stored: 5 header bytes, up
-// to 8 of bits pending and padding) and slack.
-constexpr size_t kDeflateStreamWindow = kDeflateBuffer + 32;
+// The window a streamed deflate needs, whatever the block size: the output goes through
+// it a piece at a time and is drained whenever the next piece would not fit (a block's
+// header, 286 bytes at most; 128 literals, 240 bytes at most; a stored block's bytes in
+// window-sized parts), and at the end of every block. Decoupled from the block so that
+// larger blocks (fewer code tables: smaller output) cost no more output buffering.
+constexpr size_t kDeflateStreamWindow = 320;
 
 // The same deflate with its output streamed: the deflate stream alone (no PNG framing,
 // no zlib header or Adler-32: the caller frames it) goes to `drain` in pieces of at most
-// one block, written into window[0, window_bytes) first (window_bytes >=
+// window_bytes, written into window[0, window_bytes) first (window_bytes >=
 // kDeflateStreamWindow). Rows as png_deflate_row(). end_stream() gives the stream's
 // length and the Adler-32 of the filtered bytes; the bytes equal png_deflate_encode()'s
 // stream for the same rows. Errors: kInvalidArgument, kTooLarge (a window too small),

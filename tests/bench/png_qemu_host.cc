@@ -120,10 +120,11 @@ int check_run(const std::string& run, const std::string& json, const std::string
       in >> i >> key;
       auto& fields = results[{i, key}];
       while (in >> field >> value) fields[field] = value;
-    } else if (word == "simd_crosscheck") {
+    } else if (word == "simd_crosscheck" || word == "adler_crosscheck") {
       std::string field;
       uint64_t value = 0;
-      while (in >> field >> value) globals["simd_" + field] = value;
+      const std::string prefix = word == "simd_crosscheck" ? "simd_" : "adler_";
+      while (in >> field >> value) globals[prefix + field] = value;
     } else if (word == "counter_overhead") {
       uint64_t value = 0;
       in >> value;
@@ -144,6 +145,10 @@ int check_run(const std::string& run, const std::string& json, const std::string
   check(globals["simd_rows"] > 0 && globals["simd_mismatches"] == 0,
         "DSP filter sums equal the portable ones on " + std::to_string(globals["simd_rows"]) + " rows (" +
             std::to_string(globals["simd_mismatches"]) + " differ)");
+  // Adler-32 likewise (png_checksum_paths): the DSP form against the portable loop.
+  check(globals["adler_simd"] == 1 && globals["adler_runs"] > 0 && globals["adler_mismatches"] == 0,
+        "DSP Adler-32 equals the portable one on " + std::to_string(globals["adler_runs"]) + " buffers (" +
+            std::to_string(globals["adler_mismatches"]) + " differ)");
   std::vector<Row> rows;
   static tinytb::detail::DeflateState state;
   for (size_t i = 0; i < index.size() / kIndexRecord; ++i) {

@@ -10,17 +10,21 @@
 //   - an encode that returns kOk wrote a PNG that lodepng decodes to exactly the pixels,
 //     no longer than png_deflate_max_bytes(), and nothing past the capacity;
 //   - the row API and the whole-frame call write the same bytes;
+//   - the streamed form (window of exactly kDeflateStreamWindow) drains the same stream in
+//     pieces no larger than the window, and a drain that fails is kIoError;
 //   - the same frame fits a buffer of exactly its size, and one byte less is kTooLarge;
 //   - a capacity too small gives kTooLarge and leaves the bytes past it untouched;
 //   - the state needs no clearing between frames (it is filled with junk first).
 // Frames and rows are separate heap blocks of exactly their size, so ASan sees any read
 // past a row or the frame.
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
 
 #include "lodepng_decoder.h"
+#include "png/png_checksum.h"
 #include "png/png_deflate.h"
 
 namespace {
@@ -126,6 +130,42 @@ Status encode(const Frame& f, DeflateLevel level, bool rows, size_t capacity, ui
   return st;
 }
 
+// The drained pieces of a streamed deflate.
+struct Drained {
+  std::vector<uint8_t> bytes;
+  size_t largest = 0;
+  size_t fail_after = SIZE_MAX;  // the drain refuses the piece that would pass this many bytes
+};
+bool collect(void* context, const uint8_t* data, size_t size) {
+  Drained* d = static_cast<Drained*>(context);
+  if (d->bytes.size() + size > d->fail_after) return false;
+  d->bytes.insert(d->bytes.end(), data, data + size);
+  if (size > d->largest) d->largest = size;
+  return true;
+}
+
+// The streamed form (png_deflate_begin_stream) through a window of exactly
+// kDeflateStreamWindow bytes, a separate heap block with a guard: returns its status;
+// the drained bytes and the Adler-32 in *d and *adler.
+Status encode_streamed(const Frame& f, DeflateLevel level, uint8_t junk, Drained* d, uint32_t* adler) {
+  const size_t window_bytes = tinytb::detail::kDeflateStreamWindow;
+  std::vector<uint8_t> window(window_bytes + kGuard, kGuardByte);
+  std::memset(static_cast<void*>(&g_state), junk, sizeof(g_state));
+  Status st = tinytb::detail::png_deflate_begin_stream(&g_state, f.w, f.h, static_cast<uint8_t>(f.ch), level,
+                                                       window.data(), window_bytes, tinytb::ByteWriter{collect, d});
+  for (unsigned y = 0; y < f.h && st == Status::kOk; ++y) {
+    const uint8_t* row = f.pixels.data() + static_cast<size_t>(y) * f.stride;
+    st = tinytb::detail::png_deflate_row(&g_state, row, y == 0 ? nullptr : row - f.stride);
+  }
+  size_t stream_bytes = 0;
+  // The rows stop at a failed drain; end_stream() says which failure it was.
+  if (st == Status::kOk || st == Status::kTooLarge) st = tinytb::detail::png_deflate_end_stream(&g_state, &stream_bytes, adler);
+  for (size_t i = window_bytes; i < window.size(); ++i) require(window[i] == kGuardByte, "nothing past the window");
+  require(d->largest <= window_bytes, "no drained piece is larger than the window");
+  if (st == Status::kOk) require(stream_bytes == d->bytes.size(), "the stream's length is what was drained");
+  return st;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -169,9 +209,37 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                            f.ch, costs, portable);
     require(std::memcmp(costs, portable, sizeof(costs)) == 0, "the filter sums equal the portable ones");
   }
+  {  // Adler-32 as the target computes it (DSP path in the _dsp build) against the portable loop
+    uint32_t target = 0, portable = 0;
+    const uint32_t sum_a = static_cast<uint32_t>(junk) * 65519u % 65521u;
+    const uint32_t sum_b = static_cast<uint32_t>(junk) * 251u % 65521u;
+    const uint32_t start = (sum_b << 16) | sum_a;
+    (void)tinytb::detail::png_checksum_paths(start, f.pixels.data(), f.pixels.size(), &target, &portable);
+    require(target == portable, "Adler-32 equals the portable one");
+  }
   std::vector<uint8_t> other;
   require(encode(f, level, !rows, bound, static_cast<uint8_t>(~junk), &other) == Status::kOk && other == png,
           "the row API and the whole-frame call agree");
+
+  // Streamed through the small window: the same stream, byte for byte, with its Adler-32;
+  // a drain that fails part-way is kIoError.
+  {
+    const size_t head = tinytb::detail::kPngHeadBytes, tail = tinytb::detail::kPngTailBytes;
+    Drained drained;
+    uint32_t adler = 0;
+    require(encode_streamed(f, level, junk, &drained, &adler) == Status::kOk, "the streamed form succeeds");
+    require(drained.bytes.size() == png.size() - head - tail &&
+                std::memcmp(drained.bytes.data(), png.data() + head, drained.bytes.size()) == 0,
+            "the streamed form drains the buffered PNG's stream");
+    const uint8_t* a = png.data() + png.size() - tail;
+    require(adler == ((uint32_t{a[0]} << 24) | (uint32_t{a[1]} << 16) | (uint32_t{a[2]} << 8) | a[3]),
+            "the streamed form's Adler-32");
+    Drained failing;
+    failing.fail_after = drained.bytes.size() * capacity_choice / 256;
+    if (failing.fail_after < drained.bytes.size()) {
+      require(encode_streamed(f, level, junk, &failing, &adler) == Status::kIoError, "a failed drain is kIoError");
+    }
+  }
 
   // Capacities: exactly the size, one less, and one chosen by the input below the size.
   std::vector<uint8_t> exact;

@@ -354,8 +354,9 @@ TEST_P(ImageLogRefusals, BadInputWritesNothing) {
   // and staging buffer is refused before anything is compressed (kStored streams without a
   // window; kLodepng sizes the record with the PNG it has made instead: this one fits).
   if (mode == PngMode::kFast || mode == PngMode::kCompressed) {
-    static_assert(tinytb::png_stream_window_bytes(PngMode::kCompressed) > 2000, "no room for the window");
-    tinytb::EventWriter<2000> small_writer;
+    constexpr size_t kSmall = tinytb::png_stream_window_bytes(PngMode::kCompressed) + 128;
+    static_assert(kSmall < tinytb::stream_queue_bytes(PngMode::kCompressed), "no room for the window and staging");
+    tinytb::EventWriter<kSmall> small_writer;
     tinytb_test::TestSink small_sink;
     ASSERT_EQ(small_writer.open(small_sink, tensor_form()), Status::kOk);
     EXPECT_EQ(small_writer.image("cam", 1, ok_view, png), Status::kTooLarge);

@@ -275,7 +275,7 @@ TEST(StreamedRecord, EncodedImageAndHistogramBeyondTheQueue) {
 TEST(StreamedRecord, QueueTooSmallForTheWindowIsTooLarge) {
   constexpr uint32_t kW = 160, kH = 120;
   Shot shot(kW, kH, 1, PngMode::kCompressed);
-  auto writer_owner = std::make_unique<tinytb::EventWriter<4096>>();
+  auto writer_owner = std::make_unique<tinytb::EventWriter<tinytb::stream_queue_bytes(PngMode::kCompressed) - 8>>();
   auto& writer = *writer_owner;
   tinytb_test::TestSink sink;
   ASSERT_EQ(writer.open(sink, tinytb_test::tensor_form()), Status::kOk);
@@ -285,7 +285,8 @@ TEST(StreamedRecord, QueueTooSmallForTheWindowIsTooLarge) {
   EXPECT_EQ(writer.queued_bytes(), queued);
   EXPECT_EQ(shot.enc.png.images_encoded(), 0u);
   EXPECT_EQ(writer.tag_count(), 1u);
-  static_assert(tinytb::png_stream_window_bytes(PngMode::kCompressed) + 256 > 4096, "the window does not fit");
+  static_assert(tinytb::png_stream_window_bytes(PngMode::kCompressed) + 256 > tinytb::stream_queue_bytes(PngMode::kCompressed) - 8,
+                "the window does not fit");
 }
 
 // A record that no file under rotate_bytes can hold is kTooLarge; one that only the

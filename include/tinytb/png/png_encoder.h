@@ -17,11 +17,11 @@
 //                involved.
 //   kCompressed  tinytb's own deflate (src/png/png_deflate.h), default level: per row the
 //                filter with the least sum of absolute differences, literals and runs,
-//                dynamic Huffman codes per 4 KiB block. Each row is converted into one of
+//                dynamic Huffman codes per 8 KiB block. Each row is converted into one of
 //                two row buffers (or read in place when the view is packed 8-bit gray,
 //                RGB or RGBA) and compressed straight into the writer's queue, behind a
 //                reserved header that is written once the length is known. The arena is
-//                the deflate state (about 8 KiB), two rows and the
+//                the deflate state (about 12 KiB), two rows and the
 //                scratch: it does not grow with the height. The mode for MCUs.
 //   kFast        the same with DeflateLevel::kFast (Paeth on every row): about 1.5-2.5x
 //                faster, 0.2-2 % larger.
@@ -156,10 +156,11 @@ constexpr size_t png_max_bytes(size_t width, size_t height, size_t channels) {
 
 // The window a PNG of `mode` needs in the writer's queue when its record is larger than
 // the queue and is streamed to the sink (docs/storage.md, "Records larger than the
-// queue"): kFast/kCompressed deflate in one block's output at a time (the deflate's
-// buffer and slack); the other modes need none (their sizes are known before writing).
+// queue"): kFast/kCompressed drain their output through a window of 320 bytes, whatever
+// the block size (src/png/png_deflate.h, kDeflateStreamWindow); the other modes need none
+// (their sizes are known before writing).
 constexpr size_t png_stream_window_bytes(PngMode mode) {
-  return mode == PngMode::kFast || mode == PngMode::kCompressed ? png_sizing::round8(TINYTB_DEFLATE_BUFFER + 32) : 0;
+  return mode == PngMode::kFast || mode == PngMode::kCompressed ? 320 : 0;
 }
 
 // The arena a configuration needs, for any image content (usable in static_assert).

@@ -65,4 +65,15 @@ inline uint32_t __sel(uint32_t a, uint32_t b) {
   return r;
 }
 
+// Bytes 0 and 2 zero-extended into the two halfwords.
+inline uint32_t __uxtb16(uint32_t x) { return x & 0x00FF00FFu; }
+// Signed halfword products added to acc: lo(a) * lo(b) + hi(a) * hi(b) + acc (the bits of
+// the 32-bit sum; the Q flag is not modelled).
+inline int32_t __smlad(int32_t a, int32_t b, int32_t acc) {
+  const uint32_t ua = static_cast<uint32_t>(a), ub = static_cast<uint32_t>(b);
+  const int32_t lo = static_cast<int16_t>(ua & 0xFFFFu) * static_cast<int16_t>(ub & 0xFFFFu);
+  const int32_t hi = static_cast<int16_t>(ua >> 16) * static_cast<int16_t>(ub >> 16);
+  return static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(lo) + static_cast<uint32_t>(hi));
+}
+
 #endif  // TINYTB_TESTS_FUZZ_ACLE_MODEL_ARM_ACLE_H_
