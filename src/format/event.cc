@@ -1,435 +1,32 @@
-// tinytb: the event layer, nanopb encoding with callbacks over caller memory.
+// tinytb: the event layer's direct path: the Event written by hand, no nanopb, for the
+// shapes a scalars-and-text build sends (format/event.h says which). Every other shape goes
+// to the caller's general encoder (event_general.cc, nanopb), so a build that never names
+// that one links no nanopb at all.
 //
-// Every variable-length field is a nanopb callback (see proto/tensorboard_event.options),
-// so the message structs below are small, fixed and on the stack, and the bytes of tags,
-// strings and values are streamed from where the caller keeps them.
+// Why by hand (docs/firmware.md, "Scalars and text without nanopb"): nanopb's encoder and
+// the event descriptors are 3.3 KB of flash on a Cortex-M4F, a quarter of a 12 KB budget,
+// and its nested messages (Event, Summary, Value, TensorProto, each a sizing pass and a
+// callback frame of about 200 B) made text the deepest scalars-and-text call at 1,664 B of
+// stack. Here every length is computed once (a Layout), then the bytes are written in
+// order, in exactly the bytes nanopb writes: fields by number (metadata after the tensor),
+// proto3 defaults left out (wall_time whose 8 bytes are all zero, step 0, a dim of size 0,
+// data_class 0), negative varints in 10 bytes, float_val packed, every string_val entry
+// written even when empty, the plugin content only when non-empty.
+// tests/format/event_direct_test.cc and tests/fuzz/event_direct_fuzz.cc hold both equal.
 #include "format/event.h"
 
-#include <pb_encode.h>
 #include <string.h>
-
-#include "proto/tensorboard_event.pb.h"
 
 namespace tinytb {
 namespace detail {
 namespace {
 
-// ---- field callbacks --------------------------------------------------------------
-
-struct Text {
-  const char* data;
-  size_t size;
-};
-
-bool encode_text(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
-  const Text* text = static_cast<const Text*>(*arg);
-  return pb_encode_tag_for_field(stream, field) &&
-         pb_encode_string(stream, reinterpret_cast<const pb_byte_t*>(text->data), text->size);
-}
-
-bool encode_floats(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
-  const TensorSpec* tensor = static_cast<const TensorSpec*>(*arg);
-  if (!pb_encode_tag(stream, PB_WT_STRING, field->tag)) return false;
-  if (!pb_encode_varint(stream, 4u * tensor->float_count)) return false;
-  for (size_t i = 0; i < tensor->float_count; ++i) {
-    if (!pb_encode_fixed32(stream, &tensor->floats[i])) return false;
-  }
-  return true;
-}
-
-// String `index` of `source` as one length-delimited field (its key already written).
-bool to_split(pb_ostream_t* stream, const pb_byte_t* data, size_t size);
-bool add_hole(pb_ostream_t* stream, const Blob& blob, const void* context, size_t index);
-
-bool encode_blob(pb_ostream_t* stream, const StringSource& source, size_t index) {
-  const Blob blob = source.at(source.context, index);
-  if (blob.data != nullptr || blob.size == 0) return pb_encode_string(stream, blob.data, blob.size);
-  if (blob.produce == nullptr || !pb_encode_varint(stream, blob.size)) return false;
-  if (stream->callback == nullptr) return pb_write(stream, nullptr, blob.size);  // sizing: count, produce nothing
-  if (stream->callback == to_split) {  // left as a hole: produced later, outside nanopb
-    return add_hole(stream, blob, source.context, index) && pb_write(stream, nullptr, blob.size);
-  }
-  const size_t start = stream->bytes_written;
-  ByteOut out(stream);
-  return blob.produce(source.context, index, &out) && stream->bytes_written - start == blob.size;
-}
-
-bool encode_strings(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
-  const StringSource* source = static_cast<const StringSource*>(*arg);
-  for (size_t i = 0; i < source->count; ++i) {
-    if (!pb_encode_tag_for_field(stream, field) || !encode_blob(stream, *source, i)) return false;
-  }
-  return true;
-}
-
-// tensor_content: one Blob, from memory or produced while encoding (never during sizing).
-bool encode_content(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
-  const TensorSpec* tensor = static_cast<const TensorSpec*>(*arg);
-  const Blob& blob = tensor->content;
-  if (!pb_encode_tag_for_field(stream, field)) return false;
-  if (blob.data != nullptr) return pb_encode_string(stream, blob.data, blob.size);
-  if (blob.produce == nullptr || !pb_encode_varint(stream, blob.size)) return false;
-  if (stream->callback == nullptr) return pb_write(stream, nullptr, blob.size);  // sizing pass
-  const size_t start = stream->bytes_written;
-  ByteOut out(stream);
-  return blob.produce(tensor->content_context, 0, &out) && stream->bytes_written - start == blob.size;
-}
-
-bool encode_dims(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
-  const TensorSpec* tensor = static_cast<const TensorSpec*>(*arg);
-  for (uint8_t i = 0; i < tensor->rank; ++i) {
-    tinytb_pb_TensorShapeProto_Dim dim = tinytb_pb_TensorShapeProto_Dim_init_zero;
-    dim.size = tensor->dims[i];
-    if (!pb_encode_tag_for_field(stream, field) ||
-        !pb_encode_submessage(stream, tinytb_pb_TensorShapeProto_Dim_fields, &dim)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// The Summary.Value(s) of a summary event, with everything their callbacks point at.
-struct ValueContext {
-  const SummarySpec* spec;
-  Text tag;
-  Text plugin;
-  Text plugin_content;
-  size_t item;  // the classic value being encoded (ClassicSpec::items)
-};
-
-// ---- the classic values (docs/format.md, "Summary forms") ----------------------------
-
 constexpr bool kClassicBuilt = (TINYTB_SUMMARY_FORMS & 1) != 0;
-constexpr const char kWavContentType[] = "audio/wav";
-const Text kWavText = {kWavContentType, sizeof(kWavContentType) - 1};
-
-// "<tag>", or "<tag><suffix><item>" for one of several values.
-bool encode_item_tag(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
-  const ValueContext* ctx = static_cast<const ValueContext*>(*arg);
-  const ClassicSpec& classic = ctx->spec->classic;
-  char digits[20];
-  size_t n = 0;
-  size_t suffix_len = 0;
-  if (classic.items > 1) {
-    suffix_len = strlen(classic.suffix);
-    size_t v = ctx->item;
-    do {
-      digits[n++] = static_cast<char>('0' + v % 10);
-      v /= 10;
-    } while (v != 0);
-  }
-  if (!pb_encode_tag_for_field(stream, field) || !pb_encode_varint(stream, ctx->tag.size + suffix_len + n) ||
-      !pb_write(stream, reinterpret_cast<const pb_byte_t*>(ctx->tag.data), ctx->tag.size) ||
-      !pb_write(stream, reinterpret_cast<const pb_byte_t*>(classic.suffix), suffix_len)) {
-    return false;
-  }
-  while (n > 0) {
-    const pb_byte_t d = static_cast<pb_byte_t>(digits[--n]);
-    if (!pb_write(stream, &d, 1)) return false;
-  }
-  return true;
-}
-
-// The image or audio bytes of the current item.
-bool encode_item_blob(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
-  const ValueContext* ctx = static_cast<const ValueContext*>(*arg);
-  const SummarySpec& spec = *ctx->spec;
-  return pb_encode_tag_for_field(stream, field) &&
-         encode_blob(stream, spec.tensor.strings, spec.classic.first + ctx->item * spec.classic.stride);
-}
-
-// bucket_limit and bucket: packed doubles read from the histogram.
-bool encode_doubles(pb_ostream_t* stream, const pb_field_t* field, const ClassicSpec& classic,
-                    double (*get)(const void*, size_t)) {
-  if (!pb_encode_tag(stream, PB_WT_STRING, field->tag) || !pb_encode_varint(stream, 8u * classic.buckets)) {
-    return false;
-  }
-  for (size_t i = 0; i < classic.buckets; ++i) {
-    const double d = get(classic.histo, i);
-    if (!pb_encode_fixed64(stream, &d)) return false;
-  }
-  return true;
-}
-
-bool encode_limits(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
-  const ClassicSpec& classic = *static_cast<const ClassicSpec*>(*arg);
-  return encode_doubles(stream, field, classic, classic.limit);
-}
-
-bool encode_counts(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
-  const ClassicSpec& classic = *static_cast<const ClassicSpec*>(*arg);
-  return encode_doubles(stream, field, classic, classic.count);
-}
-
-bool encode_classic_values(pb_ostream_t* stream, const pb_field_t* field, ValueContext* ctx) {
-  const SummarySpec& spec = *ctx->spec;
-  const ClassicSpec& classic = spec.classic;
-  const bool per_item = classic.kind == ValueKind::kImage || classic.kind == ValueKind::kAudio;
-  const size_t values = per_item ? classic.items : 1;
-  if (values == 0) return false;
-  for (size_t i = 0; i < values; ++i) {
-    ctx->item = i;
-    tinytb_pb_Summary_Value value = tinytb_pb_Summary_Value_init_zero;
-    value.tag.funcs.encode = encode_item_tag;
-    value.tag.arg = ctx;
-    switch (classic.kind) {
-      case ValueKind::kSimple:
-        if (spec.tensor.floats == nullptr) return false;
-        value.which_value = tinytb_pb_Summary_Value_simple_value_tag;
-        value.value.simple_value = spec.tensor.floats[0];
-        break;
-      case ValueKind::kImage:
-        value.which_value = tinytb_pb_Summary_Value_image_tag;
-        value.value.image.height = classic.height;
-        value.value.image.width = classic.width;
-        value.value.image.colorspace = classic.colorspace;
-        value.value.image.encoded_image_string.funcs.encode = encode_item_blob;
-        value.value.image.encoded_image_string.arg = ctx;
-        break;
-      case ValueKind::kAudio:
-        value.which_value = tinytb_pb_Summary_Value_audio_tag;
-        value.value.audio.sample_rate = classic.sample_rate;
-        value.value.audio.num_channels = classic.num_channels;
-        value.value.audio.length_frames = classic.frames(spec.tensor.strings.context, i);
-        value.value.audio.encoded_audio_string.funcs.encode = encode_item_blob;
-        value.value.audio.encoded_audio_string.arg = ctx;
-        value.value.audio.content_type.funcs.encode = encode_text;
-        value.value.audio.content_type.arg = const_cast<Text*>(&kWavText);
-        break;
-      case ValueKind::kHisto:
-        value.which_value = tinytb_pb_Summary_Value_histo_tag;
-        value.value.histo.min = classic.min;
-        value.value.histo.max = classic.max;
-        value.value.histo.num = classic.num;
-        value.value.histo.sum = classic.sum;
-        value.value.histo.sum_squares = classic.sum_squares;
-        if (classic.buckets > 0) {
-          value.value.histo.bucket_limit.funcs.encode = encode_limits;
-          value.value.histo.bucket_limit.arg = const_cast<ClassicSpec*>(&classic);
-          value.value.histo.bucket.funcs.encode = encode_counts;
-          value.value.histo.bucket.arg = const_cast<ClassicSpec*>(&classic);
-        }
-        break;
-      case ValueKind::kTensor:
-        return false;
-    }
-    if (!pb_encode_tag_for_field(stream, field) ||
-        !pb_encode_submessage(stream, tinytb_pb_Summary_Value_fields, &value)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// PluginData.content produced by the spec's plugin_produce (sizing passes only count it).
-bool encode_plugin_produced(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
-  const SummarySpec& spec = *static_cast<const ValueContext*>(*arg)->spec;
-  const size_t size = spec.plugin_content_size;
-  if (spec.plugin_produce == nullptr || !pb_encode_tag_for_field(stream, field) || !pb_encode_varint(stream, size)) {
-    return false;
-  }
-  if (stream->callback == nullptr) return pb_write(stream, nullptr, size);
-  const size_t start = stream->bytes_written;
-  ByteOut out(stream);
-  return spec.plugin_produce(spec.plugin_context, &out) && stream->bytes_written - start == size;
-}
-
-bool encode_value(pb_ostream_t* stream, const pb_field_t* field, void* const* arg) {
-  ValueContext* ctx = static_cast<ValueContext*>(*arg);
-  const SummarySpec& spec = *ctx->spec;
-  const TensorSpec& tensor = spec.tensor;
-  if (spec.classic.kind != ValueKind::kTensor) return kClassicBuilt && encode_classic_values(stream, field, ctx);
-
-  tinytb_pb_Summary_Value value = tinytb_pb_Summary_Value_init_zero;
-  value.tag.funcs.encode = encode_text;
-  value.tag.arg = &ctx->tag;
-  value.which_value = tinytb_pb_Summary_Value_tensor_tag;
-  tinytb_pb_TensorProto& proto = value.value.tensor;
-  proto.dtype = static_cast<tinytb_pb_DataType>(tensor.dtype);
-  if (tensor.rank > 0) {
-    proto.has_tensor_shape = true;
-    proto.tensor_shape.dim.funcs.encode = encode_dims;
-    proto.tensor_shape.dim.arg = const_cast<TensorSpec*>(&tensor);
-  }
-  if (tensor.float_count > 0) {
-    proto.float_val.funcs.encode = encode_floats;
-    proto.float_val.arg = const_cast<TensorSpec*>(&tensor);
-  }
-  if (tensor.strings.count > 0) {
-    proto.string_val.funcs.encode = encode_strings;
-    proto.string_val.arg = const_cast<StringSource*>(&tensor.strings);
-  }
-  if (tensor.content.size > 0) {
-    proto.tensor_content.funcs.encode = encode_content;
-    proto.tensor_content.arg = const_cast<TensorSpec*>(&tensor);
-  }
-  if (spec.with_metadata) {
-    value.has_metadata = true;
-    value.metadata.has_plugin_data = true;
-    value.metadata.plugin_data.plugin_name.funcs.encode = encode_text;
-    value.metadata.plugin_data.plugin_name.arg = &ctx->plugin;
-    value.metadata.data_class = static_cast<tinytb_pb_DataClass>(spec.data_class);
-    if (spec.plugin_content_size > 0) {
-      value.metadata.plugin_data.content.funcs.encode =
-          spec.plugin_content == nullptr ? encode_plugin_produced : encode_text;
-      value.metadata.plugin_data.content.arg = spec.plugin_content == nullptr ? static_cast<void*>(ctx)
-                                                                               : &ctx->plugin_content;
-    }
-  }
-  return pb_encode_tag_for_field(stream, field) && pb_encode_submessage(stream, tinytb_pb_Summary_Value_fields, &value);
-}
-
-// ---- the Event ----------------------------------------------------------------------
-
-struct EventContext {
-  tinytb_pb_Event proto;
-  ValueContext value;
-  Text version;
-};
-
-void build(const EventSpec& event, EventContext* ctx) {
-  ctx->proto = tinytb_pb_Event{};
-  // The bits as they are: a copy, no floating-point arithmetic (nanopb writes the field's
-  // memory as a fixed64, and leaves it out when all its bytes are zero).
-  static_assert(sizeof(ctx->proto.wall_time) == sizeof(event.wall_time_bits), "Event.wall_time is a double");
-  memcpy(&ctx->proto.wall_time, &event.wall_time_bits, sizeof(event.wall_time_bits));
-  ctx->proto.step = event.step;
-  if (event.summary == nullptr) {
-    ctx->version = Text{kFileVersion, sizeof(kFileVersion) - 1};
-    ctx->proto.which_what = tinytb_pb_Event_file_version_tag;
-    ctx->proto.what.file_version.funcs.encode = encode_text;
-    ctx->proto.what.file_version.arg = &ctx->version;
-    return;
-  }
-  const SummarySpec& spec = *event.summary;
-  ctx->value.spec = &spec;
-  ctx->value.tag = Text{spec.tag, spec.tag_len};
-  ctx->value.item = 0;
-  ctx->value.plugin = Text{spec.plugin_name, spec.plugin_name != nullptr ? strlen(spec.plugin_name) : 0};
-  ctx->value.plugin_content = Text{reinterpret_cast<const char*>(spec.plugin_content), spec.plugin_content_size};
-  ctx->proto.which_what = tinytb_pb_Event_summary_tag;
-  ctx->proto.what.summary.value.funcs.encode = encode_value;
-  ctx->proto.what.summary.value.arg = &ctx->value;
-}
-
-}  // namespace
-
-bool ByteOut::write(const uint8_t* data, size_t size) {
-  return pb_write(static_cast<pb_ostream_t*>(stream_), data, size);
-}
-
-bool event_size_general(const EventSpec& event, size_t* size) {
-  EventContext ctx;
-  build(event, &ctx);
-  return pb_get_encoded_size(size, tinytb_pb_Event_fields, &ctx.proto);
-}
-
-// nanopb's buffer stream with memmove instead of memcpy: a blob may already lie in the
-// output buffer a little further on (images compressed into the queue: src/png/png_batch.h),
-// and is moved down into place behind the headers written before it.
-namespace {
-bool move_into_buffer(pb_ostream_t* stream, const pb_byte_t* data, size_t size) {
-  pb_byte_t* dest = static_cast<pb_byte_t*>(stream->state);
-  stream->state = dest + size;
-  if (dest != data) memmove(dest, data, size);
-  return true;
-}
-}  // namespace
-
-bool encode_event_general(const EventSpec& event, uint8_t* out, size_t size) {
-  EventContext ctx;
-  build(event, &ctx);
-  pb_ostream_t stream = pb_ostream_from_buffer(out, size);
-  stream.callback = move_into_buffer;
-  return pb_encode(&stream, tinytb_pb_Event_fields, &ctx.proto) && stream.bytes_written == size;
-}
-
-namespace {
-bool to_event_out(pb_ostream_t* stream, const pb_byte_t* data, size_t size) {
-  const EventOut* out = static_cast<const EventOut*>(stream->state);
-  return out->write(out->context, data, size);
-}
-}  // namespace
-
-namespace {
-
-// The split stream: gap bytes up from scratch[0], hole records down from its end; a null
-// `data` is a hole's bytes, which are only counted.
-bool to_split(pb_ostream_t* stream, const pb_byte_t* data, size_t size) {
-  EventSplit* split = static_cast<EventSplit*>(stream->state);
-  if (data == nullptr) return true;
-  if (size > split->records_start() - split->gap_bytes) return false;
-  memcpy(split->scratch + split->gap_bytes, data, size);
-  split->gap_bytes += size;
-  return true;
-}
-
-bool add_hole(pb_ostream_t* stream, const Blob& blob, const void* context, size_t index) {
-  EventSplit* split = static_cast<EventSplit*>(stream->state);
-  if (split->records_start() - split->gap_bytes < sizeof(EventHole)) return false;
-  const EventHole hole{blob.produce, context, index, blob.size, split->gap_bytes};
-  ++split->holes;
-  memcpy(split->scratch + split->records_start(), &hole, sizeof(hole));  // the scratch may be unaligned
-  return true;
-}
-
-}  // namespace
-
-EventHole EventSplit::hole(size_t i) const {
-  EventHole h;
-  memcpy(&h, scratch + scratch_bytes - (i + 1) * sizeof(EventHole), sizeof(h));
-  return h;
-}
-
-bool encode_event_split(const EventSpec& event, size_t size, uint8_t* scratch, size_t scratch_bytes,
-                        EventSplit* split) {
-  *split = EventSplit{};
-  split->scratch = scratch;
-  split->scratch_bytes = scratch_bytes;
-  EventContext ctx;
-  build(event, &ctx);
-  pb_ostream_t stream = PB_OSTREAM_SIZING;
-  stream.callback = to_split;
-  stream.state = split;
-  stream.max_size = size;
-  return pb_encode(&stream, tinytb_pb_Event_fields, &ctx.proto) && stream.bytes_written == size;
-}
-
-bool produce_hole(const EventHole& hole, EventOut out) {
-  if (out.write == nullptr || hole.produce == nullptr) return false;
-  pb_ostream_t stream = PB_OSTREAM_SIZING;
-  stream.callback = to_event_out;
-  stream.state = &out;
-  stream.max_size = hole.size;
-  ByteOut bytes(&stream);
-  return hole.produce(hole.context, hole.index, &bytes) && stream.bytes_written == hole.size;
-}
-
-bool encode_event_stream(const EventSpec& event, size_t size, EventOut out) {
-  if (out.write == nullptr) return false;
-  EventContext ctx;
-  build(event, &ctx);  // nanopb for every shape: the direct path's bytes are the same (event_direct_test)
-  pb_ostream_t stream = PB_OSTREAM_SIZING;
-  stream.callback = to_event_out;
-  stream.state = &out;
-  stream.max_size = size;
-  return pb_encode(&stream, tinytb_pb_Event_fields, &ctx.proto) && stream.bytes_written == size;
-}
-
-// ---- the direct path for scalar-shaped events (docs/bench.md, "The direct scalar path") ----
-//
-// A scalar is the most frequent event, and nanopb's general machinery (a walk over the
-// field descriptors, a sizing pass per nested message, callbacks) costs some 20x the
-// bytes it writes. For the one shape below the Event is written by hand, in exactly the
-// bytes nanopb writes for it: same field order (by field number, metadata after the
-// tensor), proto3 defaults left out (wall_time whose 8 bytes are all zero, step 0,
-// data_class 0), a negative step as a 10-byte varint, float_val packed, the plugin
-// content only when non-empty. tests/format/event_direct_test.cc holds both paths equal.
-namespace {
 
 // Field keys (field number << 3 | wire type) of the fields written below.
 constexpr uint8_t kKeyWallTime = 0x09;     // Event.wall_time, fixed64
 constexpr uint8_t kKeyStep = 0x10;         // Event.step, varint
+constexpr uint8_t kKeyFileVersion = 0x1A;  // Event.file_version
 constexpr uint8_t kKeySummary = 0x2A;      // Event.summary, length-delimited
 constexpr uint8_t kKeyValue = 0x0A;        // Summary.value
 constexpr uint8_t kKeyTag = 0x0A;          // Summary.Value.tag
@@ -437,7 +34,11 @@ constexpr uint8_t kKeySimpleValue = 0x15;  // Summary.Value.simple_value, fixed3
 constexpr uint8_t kKeyTensor = 0x42;       // Summary.Value.tensor
 constexpr uint8_t kKeyMetadata = 0x4A;     // Summary.Value.metadata
 constexpr uint8_t kKeyDtype = 0x08;        // TensorProto.dtype, varint
+constexpr uint8_t kKeyShape = 0x12;        // TensorProto.tensor_shape
 constexpr uint8_t kKeyFloatVal = 0x2A;     // TensorProto.float_val, packed
+constexpr uint8_t kKeyStringVal = 0x42;    // TensorProto.string_val, one per string
+constexpr uint8_t kKeyDim = 0x12;          // TensorShapeProto.dim
+constexpr uint8_t kKeyDimSize = 0x08;      // TensorShapeProto.Dim.size, varint
 constexpr uint8_t kKeyPluginData = 0x0A;   // SummaryMetadata.plugin_data
 constexpr uint8_t kKeyDataClass = 0x20;    // SummaryMetadata.data_class, varint
 constexpr uint8_t kKeyPluginName = 0x0A;   // PluginData.plugin_name
@@ -452,30 +53,16 @@ size_t varint_bytes(uint64_t v) {
   return n;
 }
 
-uint8_t* put_varint(uint8_t* p, uint64_t v) {
-  while (v >= 0x80u) {
-    *p++ = static_cast<uint8_t>(v | 0x80u);
-    v >>= 7;
-  }
-  *p++ = static_cast<uint8_t>(v);
-  return p;
-}
-
-// Key and length prefix of a length-delimited field holding `len` bytes.
+// Key and length prefix of a length-delimited field holding `len` bytes, and the bytes.
 size_t delimited_bytes(size_t len) { return 1 + varint_bytes(len) + len; }
 
-uint8_t* put_delimited_head(uint8_t* p, uint8_t key, size_t len) {
-  *p++ = key;
-  return put_varint(p, len);
-}
-
-uint8_t* put_le(uint8_t* p, uint64_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i) *p++ = static_cast<uint8_t>(v >> (8 * i));
-  return p;
-}
+// A Dim message: its size as a varint, left out when 0.
+size_t dim_bytes(int64_t size) { return size != 0 ? 1 + varint_bytes(static_cast<uint64_t>(size)) : 0; }
 
 // The lengths of every nested message, computed once for sizing and encoding alike.
-struct ScalarLayout {
+struct Layout {
+  size_t shape;   // TensorShapeProto's length (rank > 0)
+  size_t tensor;  // TensorProto's length
   size_t plugin_name_len;
   size_t plugin_data;  // PluginData's length (0 when there is no metadata)
   size_t metadata;     // SummaryMetadata's length (0 when there is no metadata)
@@ -487,103 +74,249 @@ struct ScalarLayout {
 // TensorProto of one float, rank 0: dtype (2 bytes) + float_val (key, length 4, 4 bytes).
 constexpr size_t kScalarTensorBytes = 2 + 2 + 4;
 
-void scalar_layout(const EventSpec& event, ScalarLayout* l) {
-  const SummarySpec& spec = *event.summary;
-  l->plugin_name_len = 0;
-  l->plugin_data = 0;
-  l->metadata = 0;
-  if (spec.classic.kind == ValueKind::kSimple) {  // tag and simple_value, never metadata
-    l->value = delimited_bytes(spec.tag_len) + 1 + 4;
+bool is_string_tensor(const TensorSpec& t) {
+  return t.dtype == DType::kString && t.rank <= TINYTB_MAX_RANK && t.float_count == 0 && t.content.size == 0 &&
+         (t.strings.count == 0 || t.strings.at != nullptr);
+}
+
+// False where nanopb's sizing fails too: a string neither in memory nor produced.
+bool layout(const EventSpec& event, Layout* l) {
+  *l = Layout{};
+  if (event.summary == nullptr) {
+    l->event = delimited_bytes(sizeof(kFileVersion) - 1);
   } else {
-    l->value = delimited_bytes(spec.tag_len) + delimited_bytes(kScalarTensorBytes);
+    const SummarySpec& spec = *event.summary;
+    const TensorSpec& t = spec.tensor;
+    if (spec.classic.kind == ValueKind::kSimple) {  // tag and simple_value, never metadata
+      l->value = delimited_bytes(spec.tag_len) + 1 + 4;
+    } else {
+      if (t.dtype == DType::kFloat) {
+        l->tensor = kScalarTensorBytes;
+      } else {
+        l->tensor = 2;
+        if (t.rank > 0) {
+          for (uint8_t i = 0; i < t.rank; ++i) l->shape += delimited_bytes(dim_bytes(t.dims[i]));
+          l->tensor += delimited_bytes(l->shape);
+        }
+        for (size_t i = 0; i < t.strings.count; ++i) {
+          const Blob blob = t.strings.at(t.strings.context, i);
+          if (blob.data == nullptr && blob.size > 0 && blob.produce == nullptr) return false;
+          l->tensor += delimited_bytes(blob.size);
+        }
+      }
+      l->value = delimited_bytes(spec.tag_len) + delimited_bytes(l->tensor);
+      if (spec.with_metadata) {
+        l->plugin_name_len = strlen(spec.plugin_name);
+        l->plugin_data = delimited_bytes(l->plugin_name_len);
+        if (spec.plugin_content_size > 0) l->plugin_data += delimited_bytes(spec.plugin_content_size);
+        // data_class: key and a one-byte varint (is_direct_event() checked it is below
+        // 0x80), left out when 0 (proto3 default).
+        l->metadata = delimited_bytes(l->plugin_data) + (static_cast<uint8_t>(spec.data_class) != 0 ? 2 : 0);
+        l->value += delimited_bytes(l->metadata);
+      }
+    }
+    l->summary = delimited_bytes(l->value);
+    l->event = delimited_bytes(l->summary);
   }
-  if (spec.with_metadata && spec.classic.kind == ValueKind::kTensor) {
-    l->plugin_name_len = strlen(spec.plugin_name);
-    l->plugin_data = delimited_bytes(l->plugin_name_len);
-    if (spec.plugin_content_size > 0) l->plugin_data += delimited_bytes(spec.plugin_content_size);
-    // data_class: key and a one-byte varint (is_direct_event() checked it is below 0x80),
-    // left out when 0 (proto3 default).
-    l->metadata = delimited_bytes(l->plugin_data) + (static_cast<uint8_t>(spec.data_class) != 0 ? 2 : 0);
-    l->value += delimited_bytes(l->metadata);
-  }
-  l->summary = delimited_bytes(l->value);
-  l->event = delimited_bytes(l->summary);
   if (event.wall_time_bits != 0) l->event += 1 + 8;
   if (event.step != 0) l->event += 1 + varint_bytes(static_cast<uint64_t>(event.step));
+  return true;
+}
+
+// The output: out[0, size), every write bounded, so a producer that writes more than it
+// said fails instead of running past the end. memmove: a blob may already lie in the
+// output buffer a little further on (images compressed into the queue), as in
+// event_general.cc's move_into_buffer().
+struct Cursor {
+  uint8_t* p;
+  uint8_t* end;
+};
+
+bool put(void* context, const uint8_t* data, size_t size) {
+  Cursor* c = static_cast<Cursor*>(context);
+  if (size > static_cast<size_t>(c->end - c->p)) return false;
+  if (size > 0 && c->p != data) memmove(c->p, data, size);
+  c->p += size;
+  return true;
+}
+
+// A key followed by a varint (a length, a step, a dim).
+bool put_key_varint(Cursor* c, uint8_t key, uint64_t v) {
+  uint8_t buf[11];
+  size_t n = 0;
+  buf[n++] = key;
+  while (v >= 0x80u) {
+    buf[n++] = static_cast<uint8_t>(v | 0x80u);
+    v >>= 7;
+  }
+  buf[n++] = static_cast<uint8_t>(v);
+  return put(c, buf, n);
+}
+
+bool put_key_le(Cursor* c, uint8_t key, uint64_t v, size_t bytes) {
+  uint8_t buf[9];
+  buf[0] = key;
+  for (size_t i = 0; i < bytes; ++i) buf[1 + i] = static_cast<uint8_t>(v >> (8 * i));
+  return put(c, buf, 1 + bytes);
+}
+
+bool put_delimited(Cursor* c, uint8_t key, const void* data, size_t len) {
+  return put_key_varint(c, key, len) && put(c, static_cast<const uint8_t*>(data), len);
+}
+
+bool put_string(Cursor* c, const StringSource& strings, size_t index) {
+  const Blob blob = strings.at(strings.context, index);
+  if (!put_key_varint(c, kKeyStringVal, blob.size)) return false;
+  if (blob.data != nullptr || blob.size == 0) return put(c, blob.data, blob.size);
+  if (blob.produce == nullptr) return false;
+  uint8_t* const start = c->p;
+  ByteOut out(put, c);
+  return blob.produce(strings.context, index, &out) && static_cast<size_t>(c->p - start) == blob.size;
+}
+
+bool put_tensor(Cursor* c, const TensorSpec& t, const Layout& l) {
+  if (!put_key_varint(c, kKeyTensor, l.tensor) || !put_key_varint(c, kKeyDtype, static_cast<uint8_t>(t.dtype))) {
+    return false;
+  }
+  if (t.dtype == DType::kFloat) {
+    uint32_t bits = 0;
+    memcpy(&bits, t.floats, sizeof(bits));
+    uint8_t le[4];
+    for (size_t i = 0; i < 4; ++i) le[i] = static_cast<uint8_t>(bits >> (8 * i));
+    return put_key_varint(c, kKeyFloatVal, 4) && put(c, le, 4);
+  }
+  if (t.rank > 0) {
+    if (!put_key_varint(c, kKeyShape, l.shape)) return false;
+    for (uint8_t i = 0; i < t.rank; ++i) {
+      const size_t len = dim_bytes(t.dims[i]);
+      if (!put_key_varint(c, kKeyDim, len)) return false;
+      if (len > 0 && !put_key_varint(c, kKeyDimSize, static_cast<uint64_t>(t.dims[i]))) return false;
+    }
+  }
+  for (size_t i = 0; i < t.strings.count; ++i) {
+    if (!put_string(c, t.strings, i)) return false;
+  }
+  return true;
+}
+
+bool put_metadata(Cursor* c, const SummarySpec& spec, const Layout& l) {
+  if (!put_key_varint(c, kKeyMetadata, l.metadata) || !put_key_varint(c, kKeyPluginData, l.plugin_data) ||
+      !put_delimited(c, kKeyPluginName, spec.plugin_name, l.plugin_name_len)) {
+    return false;
+  }
+  if (spec.plugin_content_size > 0 &&
+      !put_delimited(c, kKeyContent, spec.plugin_content, spec.plugin_content_size)) {
+    return false;
+  }
+  const uint8_t data_class = static_cast<uint8_t>(spec.data_class);
+  return data_class == 0 || put_key_varint(c, kKeyDataClass, data_class);
 }
 
 }  // namespace
 
 bool is_direct_event(const EventSpec& event) {
   const SummarySpec* spec = event.summary;
-  if (spec == nullptr) return false;
+  if (spec == nullptr) return true;
   const TensorSpec& t = spec->tensor;
   if (spec->classic.kind == ValueKind::kSimple) return kClassicBuilt && t.floats != nullptr;
   if (spec->classic.kind != ValueKind::kTensor || spec->plugin_name == nullptr) return false;
   if (spec->plugin_content == nullptr && spec->plugin_content_size > 0) return false;  // produced content
-  return t.dtype == DType::kFloat && t.rank == 0 && t.float_count == 1 && t.floats != nullptr &&
-         t.strings.count == 0 && t.content.size == 0 && static_cast<uint8_t>(spec->data_class) < 0x80;
+  if (static_cast<uint8_t>(spec->data_class) >= 0x80) return false;
+  const bool scalar = t.dtype == DType::kFloat && t.rank == 0 && t.float_count == 1 && t.floats != nullptr &&
+                      t.strings.count == 0 && t.content.size == 0;
+  return scalar || is_string_tensor(t);
 }
 
 bool event_size(const EventSpec& event, size_t* size) {
-  if (!is_direct_event(event)) return event_size_general(event, size);
-  ScalarLayout l;
-  scalar_layout(event, &l);
+  if (!is_direct_event(event)) return event.general != nullptr && event.general->size(event, size);
+  Layout l;
+  if (!layout(event, &l)) return false;
   *size = l.event;
   return true;
 }
 
 bool encode_event(const EventSpec& event, uint8_t* out, size_t size) {
-  if (!is_direct_event(event)) return encode_event_general(event, out, size);
-  ScalarLayout l;
-  scalar_layout(event, &l);
-  if (l.event != size) return false;
-  const SummarySpec& spec = *event.summary;
-  uint8_t* p = out;
+  if (!is_direct_event(event)) return event.general != nullptr && event.general->encode(event, out, size);
+  Layout l;
+  if (!layout(event, &l) || l.event != size) return false;
+  Cursor c{out, out + size};
   const uint64_t wall = event.wall_time_bits;
-  if (wall != 0) {
-    *p++ = kKeyWallTime;
-    p = put_le(p, wall, 8);
+  if (wall != 0 && !put_key_le(&c, kKeyWallTime, wall, 8)) return false;
+  if (event.step != 0 && !put_key_varint(&c, kKeyStep, static_cast<uint64_t>(event.step))) return false;
+  if (event.summary == nullptr) {
+    return put_delimited(&c, kKeyFileVersion, kFileVersion, sizeof(kFileVersion) - 1) && c.p == c.end;
   }
-  if (event.step != 0) {
-    *p++ = kKeyStep;
-    p = put_varint(p, static_cast<uint64_t>(event.step));
+  const SummarySpec& spec = *event.summary;
+  if (!put_key_varint(&c, kKeySummary, l.summary) || !put_key_varint(&c, kKeyValue, l.value) ||
+      !put_delimited(&c, kKeyTag, spec.tag, spec.tag_len)) {
+    return false;
   }
-  p = put_delimited_head(p, kKeySummary, l.summary);
-  p = put_delimited_head(p, kKeyValue, l.value);
-  p = put_delimited_head(p, kKeyTag, spec.tag_len);
-  if (spec.tag_len > 0) memcpy(p, spec.tag, spec.tag_len);
-  p += spec.tag_len;
-  uint32_t value_bits = 0;
-  memcpy(&value_bits, spec.tensor.floats, sizeof(value_bits));
   if (spec.classic.kind == ValueKind::kSimple) {
-    *p++ = kKeySimpleValue;
-    p = put_le(p, value_bits, 4);
-    return p == out + size;
+    uint32_t bits = 0;
+    memcpy(&bits, spec.tensor.floats, sizeof(bits));
+    return put_key_le(&c, kKeySimpleValue, bits, 4) && c.p == c.end;
   }
-  p = put_delimited_head(p, kKeyTensor, kScalarTensorBytes);
-  *p++ = kKeyDtype;
-  *p++ = static_cast<uint8_t>(DType::kFloat);
-  p = put_delimited_head(p, kKeyFloatVal, 4);
-  p = put_le(p, value_bits, 4);
-  if (spec.with_metadata) {
-    p = put_delimited_head(p, kKeyMetadata, l.metadata);
-    p = put_delimited_head(p, kKeyPluginData, l.plugin_data);
-    p = put_delimited_head(p, kKeyPluginName, l.plugin_name_len);
-    memcpy(p, spec.plugin_name, l.plugin_name_len);
-    p += l.plugin_name_len;
-    if (spec.plugin_content_size > 0) {
-      p = put_delimited_head(p, kKeyContent, spec.plugin_content_size);
-      memcpy(p, spec.plugin_content, spec.plugin_content_size);
-      p += spec.plugin_content_size;
-    }
-    if (static_cast<uint8_t>(spec.data_class) != 0) {
-      *p++ = kKeyDataClass;
-      *p++ = static_cast<uint8_t>(spec.data_class);
-    }
-  }
-  return p == out + size;
+  if (!put_tensor(&c, spec.tensor, l)) return false;
+  if (spec.with_metadata && !put_metadata(&c, spec, l)) return false;
+  return c.p == c.end;
 }
+
+#if !TINYTB_SMALL_TARGET
+namespace {
+
+uint8_t* raw_varint(uint8_t* p, uint64_t v) {
+  while (v >= 0x80u) {
+    *p++ = static_cast<uint8_t>(v | 0x80u);
+    v >>= 7;
+  }
+  *p++ = static_cast<uint8_t>(v);
+  return p;
+}
+
+uint8_t* raw_le(uint8_t* p, uint64_t v, size_t bytes) {
+  for (size_t i = 0; i < bytes; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+  return p + bytes;
+}
+
+// Summary.Value: tag (key, length, bytes) and simple_value (key, 4 bytes).
+size_t simple_value_bytes(size_t tag_len) { return delimited_bytes(tag_len) + 1 + 4; }
+
+}  // namespace
+
+size_t simple_scalar_event_bytes(uint64_t wall_time_bits, int64_t step, size_t tag_len) {
+  size_t n = delimited_bytes(delimited_bytes(simple_value_bytes(tag_len)));
+  if (wall_time_bits != 0) n += 1 + 8;
+  if (step != 0) n += 1 + varint_bytes(static_cast<uint64_t>(step));
+  return n;
+}
+
+// Field order and proto3 defaults as encode_event(): wall_time, step, then the summary.
+void encode_simple_scalar(uint8_t* out, uint64_t wall_time_bits, int64_t step, const char* tag, size_t tag_len,
+                          float value) {
+  uint8_t* p = out;
+  if (wall_time_bits != 0) {
+    *p++ = kKeyWallTime;
+    p = raw_le(p, wall_time_bits, 8);
+  }
+  if (step != 0) {
+    *p++ = kKeyStep;
+    p = raw_varint(p, static_cast<uint64_t>(step));
+  }
+  const size_t value_len = simple_value_bytes(tag_len);
+  *p++ = kKeySummary;
+  p = raw_varint(p, delimited_bytes(value_len));
+  *p++ = kKeyValue;
+  p = raw_varint(p, value_len);
+  *p++ = kKeyTag;
+  p = raw_varint(p, tag_len);
+  if (tag_len > 0) memcpy(p, tag, tag_len);  // an empty tag may come as a null pointer
+  p += tag_len;
+  uint32_t bits = 0;
+  memcpy(&bits, &value, sizeof(bits));
+  *p++ = kKeySimpleValue;
+  (void)raw_le(p, bits, 4);
+}
+#endif
 
 }  // namespace detail
 }  // namespace tinytb

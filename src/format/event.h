@@ -1,5 +1,8 @@
 // tinytb (internal): the event layer. Encodes one Event (wall_time, step, and either
-// the file_version or one summary value) with nanopb, straight into caller memory.
+// the file_version or one summary value) straight into caller memory: by hand for the
+// shapes scalars, text and the file_version have (event.cc, no nanopb), through nanopb
+// for every other shape (event_general.cc), which the caller opts into per event
+// (EventSpec::general) so that a build that never needs it links no nanopb.
 #ifndef TINYTB_SRC_EVENT_H_
 #define TINYTB_SRC_EVENT_H_
 
@@ -7,21 +10,37 @@
 #include <stdint.h>
 
 #include "format/summary_value.h"
+#include "tinytb/config.h"
 
 namespace tinytb {
 namespace detail {
+
+struct EventSpec;
+
+// An encoder for every event shape: nanopb's (kGeneralCodec, event_general.cc).
+struct EventCodec {
+  bool (*size)(const EventSpec& event, size_t* size);
+  bool (*encode)(const EventSpec& event, uint8_t* out, size_t size);
+};
+extern const EventCodec kGeneralCodec;
 
 // What one Event carries besides its time and step.
 struct EventSpec {
   uint64_t wall_time_bits = 0;  // Event.wall_time, the double's bits (0: left out)
   int64_t step = 0;
   const SummarySpec* summary = nullptr;  // null: a file_version event
+  // The encoder for an event the direct path does not write (is_direct_event() false);
+  // null: event_size() and encode_event() fail for such an event. Whoever builds a shape
+  // other than a scalar or a string tensor sets &kGeneralCodec (the writer: its image,
+  // histogram, audio, hparams and top-k calls, src/writer/writer_summary.h).
+  const EventCodec* general = nullptr;
 };
 
 // The file_version every event file starts with.
 constexpr const char kFileVersion[] = "brain.Event:2";
 
-// Exact size of the serialized Event. False if nanopb's sizing pass fails.
+// Exact size of the serialized Event. False if the event is not direct and has no
+// `general` encoder, or that encoder's sizing pass fails.
 bool event_size(const EventSpec& event, size_t* size);
 
 // Serialize the Event into out[0, size) where size came from event_size().
@@ -38,7 +57,8 @@ struct EventOut {
 // The same bytes as encode_event(), `size` of them (from event_size()), handed to `out`
 // in pieces as they are encoded instead of into one buffer: for a record larger than
 // the writer's queue. Blobs are produced once, while they are written. False if `out`
-// failed, a producer failed, or the bytes were not exactly `size`.
+// failed, a producer failed, or the bytes were not exactly `size`. Through nanopb for
+// every shape (event_general.cc), as are the split functions below.
 bool encode_event_stream(const EventSpec& event, size_t size, EventOut out);
 
 // The same event in two steps, so that produced strings (a PNG compressed while it is
@@ -70,15 +90,34 @@ bool encode_event_split(const EventSpec& event, size_t size, uint8_t* scratch, s
 // Hole `hole`'s bytes, exactly hole.size of them, through `out`.
 bool produce_hole(const EventHole& hole, EventOut out);
 
-// The two functions above take a direct path (hand-written bytes, no nanopb) for an
-// event of the scalar shape: a classic simple_value (ValueKind::kSimple), or a summary of
-// one DT_FLOAT value of rank 0 with no strings
-// or tensor_content. is_direct_event() says whether an event has that shape. The
-// general functions below always go through nanopb; they are the reference the direct
-// path must match byte for byte (tests/format/event_direct_test.cc).
+// event_size() and encode_event() take a direct path (hand-written bytes, no nanopb:
+// docs/firmware.md, "Scalars and text without nanopb") for an event of one of these shapes:
+// - the file_version event (summary null);
+// - a scalar: a classic simple_value (ValueKind::kSimple), or a tensor-form summary of one
+//   DT_FLOAT value of rank 0 with no strings or tensor_content;
+// - a string tensor: a tensor-form summary of DT_STRING of any rank, its strings in
+//   memory or produced, no floats or tensor_content (text, Markdown tables, top-k tables,
+//   tensor-form images and audio).
+// In both summary shapes the plugin content, if any, must be in memory (not produced) and
+// data_class below 0x80. is_direct_event() says whether an event has one of these shapes;
+// any other goes to event.general. The general functions below always go through nanopb;
+// they are the reference the direct path must match byte for byte
+// (tests/format/event_direct_test.cc, tests/fuzz/event_direct_fuzz.cc).
 bool is_direct_event(const EventSpec& event);
 bool event_size_general(const EventSpec& event, size_t* size);
 bool encode_event_general(const EventSpec& event, uint8_t* out, size_t size);
+
+#if !TINYTB_SMALL_TARGET
+// The classic scalar (a Summary.Value of `tag` and simple_value, no metadata) in one pass,
+// for the writer's host fast path (docs/bench.md, "What the scalar path spends"): the same
+// bytes encode_event() writes for such an event (tests/format/event_direct_test.cc holds
+// them equal). simple_scalar_event_bytes() is the payload's size; encode_simple_scalar()
+// writes exactly that many bytes at out. Not built for microcontrollers, where the
+// general direct path above is the only one, so it costs them no flash.
+size_t simple_scalar_event_bytes(uint64_t wall_time_bits, int64_t step, size_t tag_len);
+void encode_simple_scalar(uint8_t* out, uint64_t wall_time_bits, int64_t step, const char* tag, size_t tag_len,
+                          float value);
+#endif
 
 }  // namespace detail
 }  // namespace tinytb

@@ -22,15 +22,18 @@ enum class DType : uint8_t { kFloat = 1, kDouble = 2, kString = 7 };
 // SummaryMetadata.data_class.
 enum class DataClass : uint8_t { kScalar = 1, kTensor = 2, kBlobSequence = 3 };
 
-// Where a produced blob's bytes go (the encoder's output stream). write() returns
-// false when the stream fails; stop producing then.
+// Where a produced blob's bytes go (the encoder's output: nanopb's stream, or the direct
+// encoder's buffer; format/event.h). write() returns false when the output fails; stop
+// producing then. Inline, so that a producer pulls in no encoder of its own.
 class ByteOut {
  public:
-  explicit ByteOut(void* stream) : stream_(stream) {}
-  bool write(const uint8_t* data, size_t size);
+  ByteOut(bool (*write_fn)(void* context, const uint8_t* data, size_t size), void* context)
+      : write_(write_fn), context_(context) {}
+  bool write(const uint8_t* data, size_t size) { return write_(context_, data, size); }
 
  private:
-  void* stream_;
+  bool (*write_)(void* context, const uint8_t* data, size_t size);
+  void* context_;
 };
 
 // One string_val entry: either `size` bytes at `data` (caller memory), or, when data

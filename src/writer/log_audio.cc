@@ -11,6 +11,7 @@ Status EventWriterBase::log_audio(detail::TagRef tag, int64_t step, const AudioC
   // The WAV producers read `source` while log_summary() encodes the event.
   detail::AudioSource source;
   Summary summary;
+  summary.use_full_path();
   // A record beyond the queue streams to the sink (stream_record.cc): the limit is a file's.
   const size_t most = rotate_bytes_ != 0 && rotate_bytes_ < SIZE_MAX ? static_cast<size_t>(rotate_bytes_) : SIZE_MAX;
   const Status s = detail::make_audio(clips, count, sample_rate, channels, most, &source, &summary.spec);

@@ -8,6 +8,7 @@ namespace tinytb {
 
 Status EventWriterBase::log_histogram(detail::TagRef tag, int64_t step, const HistogramBase& histogram) {
   Summary summary;
+  summary.use_full_path();
   if (classic_form()) {
     detail::make_classic_histogram(histogram, &summary.spec);
   } else {

@@ -63,6 +63,7 @@ Status EventWriterBase::log_hparams(const char* tag, detail::HParamsData& data) 
   size_t content = 0;
   if (!detail::hparams_data_size(data, &content)) return Status::kEncodeError;
   Summary summary;
+  summary.use_full_path();
   detail::SummarySpec& spec = summary.spec;
   spec.plugin_name = "hparams";
   spec.data_class = detail::DataClass::kTensor;

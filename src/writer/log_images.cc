@@ -12,6 +12,7 @@ Status EventWriterBase::log_images(detail::TagRef tag, int64_t step, const Image
   // The PNG strings read `source` while log_summary() sizes, places and encodes the event.
   detail::ImageSource source;
   Summary summary;
+  summary.use_full_path();
   const Status s = detail::make_images(png, views, count, &source, &summary.spec, &summary.place, &summary.stream);
   if (s != Status::kOk) return s;
   if (classic_form()) {
@@ -24,6 +25,7 @@ Status EventWriterBase::log_encoded_images(detail::TagRef tag, int64_t step, con
                                            size_t count, uint32_t width, uint32_t height) {
   detail::EncodedSource source;
   Summary summary;
+  summary.use_full_path();
   const Status s = detail::make_encoded_images(images, count, width, height, &source, &summary.spec);
   if (s != Status::kOk) return s;
   if (classic_form()) {

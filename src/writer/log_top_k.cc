@@ -11,6 +11,7 @@ Status EventWriterBase::log_top_k(detail::TagRef tag, int64_t step, const Values
   // The cell producers read `top` while log_summary() encodes the event.
   detail::TopK top;
   Summary summary;
+  summary.use_full_path();
   const Status s = detail::make_top_k(scores, labels, k, queue_cap_, &top, &summary.spec);
   if (s != Status::kOk) return s;
   return log_summary(tag, step, summary);

@@ -10,7 +10,10 @@
 2. Symbols (arm-none-eabi-nm) of every firmware given: no software double-precision routine
    (__aeabi_d*, __adddf3, __aeabi_f2d, ...: tinytb's wall time, scores and sizes are integer
    or float arithmetic), and no lodepng symbol except in the lodepng-mode firmware, which must
-   have lodepng's deflate (lodepng is linked only when PngMode::kLodepng is used).
+   have lodepng's deflate (lodepng is linked only when PngMode::kLodepng is used). The
+   scalars-and-text firmware (configuration `text`) links no nanopb symbol and not the
+   streamed-record path; every firmware that logs images links both (docs/firmware.md,
+   "Scalars and text without nanopb").
 Prints "N passed, M failed"; exit status 1 if any failed. Standard library only.
 """
 
@@ -47,12 +50,28 @@ def symbols(elf, demangle=False):
     return [line.split(None, 2)[-1] for line in out.splitlines() if line.strip()]
 
 
+# nanopb's encoder and the event descriptors (pb_encode, pb_write, tinytb_pb_Event_msg, ...), and
+# the streamed-record path (EventWriterBase::stream_record, write_streamed).
+NANOPB = re.compile(r"^(pb_\w+|tinytb_pb_\w+)$")
+STREAMED = re.compile(r"EventWriterBase::(stream_record|write_streamed)\(")
+
+
 def check_symbols(elfs, lodepng_elf):
     for elf in elfs:
         doubles = sorted({s for s in symbols(elf) if SOFT_DOUBLE.match(s)})
         check(not doubles, "%s links no software double" % elf, " ".join(doubles[:12]))
-        lode = [s for s in symbols(elf, demangle=True) if "lodepng" in s.lower()]
+        names = symbols(elf, demangle=True)
+        lode = [s for s in names if "lodepng" in s.lower()]
         check(not lode, "%s links no lodepng" % elf, " ".join(lode[:6]))
+        config = os.path.basename(os.path.dirname(elf))
+        nanopb = sorted({s for s in names if NANOPB.match(s)})
+        streamed = sorted({s for s in names if STREAMED.search(s)})
+        if config == "text":
+            check(not nanopb, "%s (scalars and text) links no nanopb" % elf, " ".join(nanopb[:8]))
+            check(not streamed, "%s (scalars and text) links no streamed-record path" % elf, " ".join(streamed))
+        elif config.startswith(("stored-", "compressed-")):
+            check("pb_encode" in nanopb, "%s (images) links nanopb's pb_encode" % elf)
+            check(len(streamed) == 2, "%s (images) links the streamed-record path" % elf, " ".join(streamed))
     if lodepng_elf:
         lode = [s for s in symbols(lodepng_elf, demangle=True) if "lodepng_deflate" in s]
         check(bool(lode), "%s (PngMode::kLodepng) links lodepng_deflate" % lodepng_elf)

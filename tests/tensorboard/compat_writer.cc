@@ -322,10 +322,12 @@ void train_and_val() {
   EXPECT_REFUSED(Status::kStepNotIncreasing, val.scalar("loss", 999999999999LL, 1.0f));
   EXPECT_REFUSED(Status::kStepNotIncreasing, val.scalar("edge", -5, 1.0f));
   EXPECT_REFUSED(Status::kTooManyTags, val.scalar("fifth_tag", 0, 1.0f));
-  // A text record larger than the whole 256-byte queue streams to the sink (docs/storage.md,
-  // "Records larger than the queue"); a string longer than the queue itself is refused.
-  const std::string medium(220, 'm'), big(300, 'b');
-  MARKDOWN(val, "val", "notes", 1, medium.c_str());
+  // Text never streams (docs/firmware.md, "Scalars and text without nanopb"): a text record
+  // larger than the whole 256-byte queue is refused, as a string longer than the queue is,
+  // and its step is not taken; one that fits the queue is written.
+  const std::string medium(220, 'm'), fits(150, 'f'), big(300, 'b');
+  EXPECT_REFUSED(Status::kTooLarge, val.text("notes", 1, medium.c_str()));
+  MARKDOWN(val, "val", "notes", 1, fits.c_str());
   EXPECT_REFUSED(Status::kTooLarge, val.text("notes", 2, big.c_str()));
   MARKDOWN(val, "val", "notes", 2, "still fine after the refusal");
   CHECK(val_writer.tag_count() == 4);

@@ -24,7 +24,11 @@ using tinytb_test::TestSink;
 double g_wall = 1732241520.25;
 uint64_t g_uptime = 5000;
 tinytb::WallTime wall() { return wall_time_of(g_wall); }
-uint64_t uptime() { return g_uptime; }
+uint64_t g_uptime_reads = 0;
+uint64_t uptime() {
+  ++g_uptime_reads;
+  return g_uptime;
+}
 
 class WriterTest : public ::testing::Test {
  protected:
@@ -283,14 +287,23 @@ TEST_F(WriterTest, BadTextArgumentsAndTooLargeValues) {
   EXPECT_EQ(writer.text("t", 0, huge.c_str()), Status::kTooLarge);
   EXPECT_EQ(writer.queued_bytes(), 0u);
   EXPECT_EQ(writer.tag_count(), 0u);
-  // A record > the 1024-byte queue once framed, its string not: streamed past the queue
-  // (stream_record_test.cc), and the refused step 0 was not consumed.
+  // A record > the 1024-byte queue once framed, its string not: text never streams (a
+  // scalars-and-text build links no streaming path: docs/firmware.md, "Scalars and text
+  // without nanopb"), so it is kTooLarge with nothing written, and the refused step 0 was
+  // not consumed. A string whose text_record_bytes() fits the queue is taken.
+  ASSERT_EQ(writer.text("t", 0, "before"), Status::kOk);
+  const size_t queued = writer.queued_bytes();
   const std::string big(1000, 'x');
-  EXPECT_EQ(writer.text("t", 0, big.c_str()), Status::kOk);
-  EXPECT_EQ(writer.queued_bytes(), 0u);
-  EXPECT_EQ(writer.text("t", 1, "fits"), Status::kOk);
+  EXPECT_EQ(writer.text("t", 1, big.c_str()), Status::kTooLarge);
+  EXPECT_EQ(writer.queued_bytes(), queued);
+  size_t fits = 1000;
+  while (tinytb::text_record_bytes(1, 1, fits, 0) > 1024) --fits;
+  const std::string largest(fits, 'y');
+  EXPECT_EQ(writer.text("t", 1, largest.c_str()), Status::kOk);
   ASSERT_EQ(writer.close(), Status::kOk);
-  EXPECT_EQ(parsed().events.size(), 3u);
+  const auto& events = parsed().events;
+  ASSERT_EQ(events.size(), 3u);  // file_version, "before", the largest
+  EXPECT_EQ(events[2].step, 1);
 }
 
 TEST_F(WriterTest, ClosedWriterAndBadOptions) {
@@ -370,6 +383,65 @@ TEST_F(WriterTest, FlushMillisUsesTheClockAndPollFlushes) {
   g_uptime += 1000;
   EXPECT_EQ(writer.poll(), Status::kOk);
   EXPECT_EQ(parsed().events.size(), 5u);
+  ASSERT_EQ(writer.close(), Status::kOk);
+}
+
+// Classic scalars on a host take the fast path (log_simple_scalar, after_scalar): the
+// uptime clock is read only when the wall time reaches the hint it left. With both clocks
+// moving together, the timed flush comes at exactly the same record as before.
+TEST_F(WriterTest, ClassicScalarsReadTheUptimeClockRarelyAndFlushOnTime) {
+  options.form = tinytb::SummaryForm::kClassic;
+  options.flush_millis = 1000;
+  tinytb::EventWriter<16384, 8, 40> writer;  // never full here: only the timer flushes
+  ASSERT_EQ(writer.open(sink, options), Status::kOk);
+  const uint64_t reads_after_open = g_uptime_reads;
+  // 4 ms a record on both clocks (the wall time computed afresh, so no rounding piles up):
+  // record 250 comes 1000 ms after open.
+  const auto tick = [](int64_t records) {
+    g_uptime = 5000 + static_cast<uint64_t>(records) * 4;
+    g_wall = 1732241520.25 + static_cast<double>(records) * 4 / 1000.0;
+  };
+  for (int64_t step = 0; step < 200; ++step) {
+    ASSERT_EQ(writer.scalar("a", step, 1.0f), Status::kOk);
+    tick(step + 1);
+  }
+  EXPECT_EQ(parsed().events.size(), 1u);  // nothing due yet
+#if !TINYTB_SMALL_TARGET
+  // One read sets the hint; after that one read per kTimerSkipMax + 1 (64) records at most.
+  EXPECT_LE(g_uptime_reads - reads_after_open, 4u);
+#endif
+  for (int64_t step = 200; step < 250; ++step) {
+    ASSERT_EQ(writer.scalar("a", step, 1.0f), Status::kOk);
+    tick(step + 1);
+  }
+  EXPECT_EQ(parsed().events.size(), 1u);  // the 250th record was logged at 996 ms
+  ASSERT_EQ(writer.scalar("a", 250, 1.0f), Status::kOk);  // 1000 ms: due
+  EXPECT_EQ(parsed().events.size(), 252u);
+  ASSERT_EQ(writer.close(), Status::kOk);
+}
+
+// A wall clock that stops (set back, or coarser than the uptime clock) while the uptime
+// clock runs: the due flush waits for at most 64 records (docs/bench.md).
+TEST_F(WriterTest, ClassicScalarsFlushWithinTheBoundWhenTheWallClockLags) {
+  options.form = tinytb::SummaryForm::kClassic;
+  options.flush_millis = 1000;
+  tinytb::EventWriter<16384, 8, 40> writer;  // never full here: only the timer flushes
+  ASSERT_EQ(writer.open(sink, options), Status::kOk);
+  ASSERT_EQ(writer.scalar("a", 0, 1.0f), Status::kOk);  // sets the hint at wall + 1000 ms
+  g_uptime += 5000;                                      // due, but the wall clock stands still
+  int64_t step = 1;
+  while (parsed().events.size() == 1u && step < 1000) {
+    ASSERT_EQ(writer.scalar("a", step, 1.0f), Status::kOk);
+    ++step;
+  }
+  EXPECT_GT(parsed().events.size(), 1u);
+  EXPECT_LE(step - 1, 64);  // records logged after the deadline until the flush
+  // A value time (the async writer's) gives no wall reading to hint with: exact again.
+  g_uptime += 5000;
+  writer.set_value_time(tinytb::WallTime{1700000000, 0});
+  const size_t before = parsed().events.size();
+  ASSERT_EQ(writer.scalar("a", step, 1.0f), Status::kOk);
+  EXPECT_EQ(parsed().events.size(), before + 1);
   ASSERT_EQ(writer.close(), Status::kOk);
 }
 

@@ -63,6 +63,10 @@ struct WriterOptions {
   // Flush after this many queued records (1..: 1 writes every record at once).
   uint32_t max_queue = 10;
   // Flush when this many milliseconds passed since the last flush; 0 turns it off.
+  // Checked on every logging call and by poll(). On hosts a classic scalar checks it
+  // against its own wall time first and reads the uptime clock only near the deadline, so
+  // a wall clock set back, stopped or coarser than the uptime clock can delay the flush
+  // by up to 63 scalars (docs/bench.md, "Second pass"); poll() is always exact.
   uint32_t flush_millis = 120000;
   // When written records are made durable (Sink::sync: fsync, f_sync):
   //   1: after every flush that wrote bytes, so a completed flush is durable (default);
@@ -132,12 +136,19 @@ class EventWriterBase {
   // (TensorBoard plots them). Errors: kNotOpen, kInvalidTag, kStepNotIncreasing, kTooManyTags, kTooLarge,
   // and a sink error when the queue is full and cannot be flushed.
   //
-  // Every logging call: a record larger than the whole queue is not refused but streamed
-  // to the sink (docs/storage.md, "Records larger than the queue"): the queue is flushed,
-  // then the record goes out in Sink::write()s of at most the queue, header first, and is
-  // synced as a flush would be. On a sink error the file is cut back (or given up) and the
-  // call returns the error with nothing logged. kTooLarge then means: no file under
-  // rotate_bytes holds the record, or the queue is below stream_queue_bytes() (sizing.h).
+  // Records larger than the queue: scalar() and the text calls (text, text_list,
+  // text_table) never stream. A scalar always fits (EventWriter's queue holds one with the
+  // longest tag); a text record larger than the queue is kTooLarge and nothing is written
+  // (size the queue with text_record_bytes(), sizing.h). A build that makes
+  // only these calls links neither nanopb nor the streaming code (docs/firmware.md, "Scalars
+  // and text without nanopb"). Every other logging call (text_top_k, histogram, audio,
+  // images, encoded images, hparams): a record larger than the whole queue is not refused
+  // but streamed to the sink (docs/storage.md, "Records larger than the queue"): the queue
+  // is flushed, then the record goes out in Sink::write()s of at most the queue, header
+  // first, and is synced as a flush would be. On a sink error the file is cut back (or
+  // given up) and the call returns the error with nothing logged. kTooLarge then means: no
+  // file under rotate_bytes holds the record, or the queue is below stream_queue_bytes()
+  // (sizing.h).
   // Any integer step and any number as the value (converted to int64_t and float, so an
   // int or a double needs no cast); a floating-point step does not compile, because step
   // comes before value (the order of tf.summary.scalar and tensorboardX is the other one).
@@ -156,8 +167,8 @@ class EventWriterBase {
   // tbparse cannot read rank-1 or rank-2 strings. A table with a header row is a Markdown
   // pipe table in text().
   // Errors: as scalar(), plus kInvalidArgument for null pointers or zero counts, kTooLarge
-  // for a string (or more cells) longer than the whole queue; a record beyond the queue
-  // whose strings are not streams.
+  // for a record larger than the whole queue (text never streams: above; the bound is
+  // text_record_bytes() in sizing.h).
   Status text(const char* tag, int64_t step, const char* markdown);
   Status text_list(const char* tag, int64_t step, const char* const* items, size_t count);
   Status text_table(const char* tag, int64_t step, const char* const* cells, size_t rows, size_t cols);
@@ -331,7 +342,14 @@ class EventWriterBase {
   Status write_queue(bool sync_now);
   Status flush_queue(bool sync_now);
   Status make_room(size_t record_bytes);
+  void commit_record(size_t slot, size_t tag_len, int64_t step, size_t payload, bool with_metadata);
   Status after_record();
+#if !TINYTB_SMALL_TARGET
+  // The classic scalar in one pass on hosts (event_writer.cc); microcontrollers keep the
+  // general path alone, so this costs them no flash.
+  Status log_simple_scalar(detail::TagRef tag, int64_t step, float value);
+  Status after_scalar(WallTime read);
+#endif
   size_t find_tag(const char* tag, size_t len) const;
   WallTime wall_time() const;  // not known ({0, 0}) without a clock
   bool now_ms(uint64_t* ms) const;
@@ -378,15 +396,24 @@ class EventWriterBase {
   bool poisoned_ = false;
   bool loss_unreported_ = false;  // records were lost; the next sync() or close() says kDataLost
   bool queued_metadata_ = false;  // a queued record carries its tag's metadata: its flush syncs
+  // Hosts' after_scalar() (event_writer.cc): how many more records may trust the hint
+  // (0: read the uptime clock), and the hint, the wall time (ms, modulo 2^32) before which
+  // flush_millis cannot have passed. These and tag_guess_ sit in padding (the object is no
+  // larger) and are set by open() on hosts only: no initializer, so a microcontroller's
+  // constructor does not grow by storing them.
+  uint8_t timer_budget_;
   uint32_t unsynced_records_ = 0;  // records in the file that flushes wrote and no sync confirmed
   uint32_t lost_records_ = 0;
   Status last_flush_status_ = Status::kOk;
+  uint16_t tag_guess_;  // hosts' log_simple_scalar(): the slot after the last one logged
+  uint32_t timer_hint_ms_;
 };
 
 // A writer with its storage inline:
 //   QueueBytes: records waiting for a flush. A record larger than it streams to the sink past
 //               it, which needs at least stream_queue_bytes() (sizing.h; about 4.4 KiB for
-//               kCompressed images); sizing.h tells how big a record is. Default 1 KiB.
+//               kCompressed images), except a text record, which is kTooLarge
+//               (EventWriterBase::scalar()); sizing.h tells how big a record is. Default 1 KiB.
 //   MaxTags:    distinct tags per writer.
 //   MaxTagLen:  longest tag in bytes (after the scope prefix is added).
 template <size_t QueueBytes = 1024, size_t MaxTags = 16, size_t MaxTagLen = TINYTB_DEFAULT_MAX_TAG_LEN>
