@@ -21,6 +21,7 @@ set(TINYTB_CORE_SOURCES
   src/debug/tensor_inspector.cc
   src/format/crc32c.cc
   src/format/event.cc
+  src/format/event_general.cc
   src/format/hparams_data.cc
   src/format/names.cc
   src/format/record.cc
@@ -131,6 +132,7 @@ set(TINYTB_CONFIG_KNOBS
   TINYTB_DEFLATE_MAX_RUNS
   TINYTB_SMALL_TARGET
   TINYTB_CRC32C_SLICES
+  TINYTB_CRC32C_HARDWARE
   TINYTB_CRC32_SLICES
   TINYTB_SUMMARY_FORMS
 )

@@ -11,12 +11,30 @@
 //      everywhere else (Linux boards, hosts): about 4-5x faster on x86-64, where the
 //      byte-wise form took 40% of an image event's time in tests/bench/e2e_bench.cc.
 // Both give the same CRC for any input (tests/format/crc32c_test.cc runs against a
-// bit-at-a-time reference). Input bytes are read one by one (no unaligned or
+// bit-at-a-time reference). The tables read input bytes one by one (no unaligned or
 // endian-dependent word loads), so the same code is correct on every target.
 // The tables are computed by the compiler and land in .rodata.
+//
+// On top of the table, the CPU's own CRC-32C instruction where there is one and
+// TINYTB_CRC32C_HARDWARE is 1 (docs/format.md, "CRC-32C in hardware"): SSE4.2's crc32 on
+// x86 (compiled in with a target attribute, used only when cpuid says the CPU has it,
+// asked once), ARMv8's crc32c when the compiler targets it (__ARM_FEATURE_CRC32, a
+// compile-time fact: no check at run time). Eight bytes per instruction: about 4x the
+// slicing-by-8 table on the development VM, measured. No Cortex-M or 32-bit RISC-V core has such an instruction, so
+// firmware builds compile exactly the table code they did before.
 #include "tinytb/format/crc32c.h"
 
+#include <string.h>
+
 #include "tinytb/config.h"
+
+#if TINYTB_CRC32C_HARDWARE && (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#define TINYTB_CRC32C_X86 1
+#include <nmmintrin.h>
+#elif TINYTB_CRC32C_HARDWARE && defined(__ARM_FEATURE_CRC32)
+#define TINYTB_CRC32C_ARM 1
+#include <arm_acle.h>
+#endif
 
 namespace tinytb {
 namespace {
@@ -66,9 +84,94 @@ uint32_t load_le32(const uint8_t* p) {
 }
 #endif
 
+#if TINYTB_CRC32C_X86
+// `c` is the register (already inverted). memcpy is the unaligned little-endian load x86
+// allows; the compiler turns it into one mov.
+__attribute__((target("sse4.2"))) uint32_t crc32c_x86(uint32_t c, const uint8_t* data, size_t size) {
+#if defined(__x86_64__)
+  uint64_t c64 = c;
+  while (size >= 8) {
+    uint64_t word;
+    memcpy(&word, data, 8);
+    c64 = _mm_crc32_u64(c64, word);
+    data += 8;
+    size -= 8;
+  }
+  c = static_cast<uint32_t>(c64);
+#endif
+  while (size >= 4) {
+    uint32_t word;
+    memcpy(&word, data, 4);
+    c = _mm_crc32_u32(c, word);
+    data += 4;
+    size -= 4;
+  }
+  while (size > 0) {
+    c = _mm_crc32_u8(c, *data++);
+    --size;
+  }
+  return c;
+}
+
+bool cpu_has_crc32c() {
+  // cpuid once (cpu_init first: this may run before libgcc's own constructor does, from
+  // another constructor); every later call reads the cached answer.
+  static const bool has = (__builtin_cpu_init(), __builtin_cpu_supports("sse4.2") != 0);
+  return has;
+}
+#elif TINYTB_CRC32C_ARM
+uint32_t crc32c_arm(uint32_t c, const uint8_t* data, size_t size) {
+  while (size >= 8) {
+    uint64_t word;
+    memcpy(&word, data, 8);
+#if defined(__ARM_BIG_ENDIAN)
+    word = __builtin_bswap64(word);
+#endif
+    c = __crc32cd(c, word);
+    data += 8;
+    size -= 8;
+  }
+  while (size > 0) {
+    c = __crc32cb(c, *data++);
+    --size;
+  }
+  return c;
+}
+#endif
+
 }  // namespace
 
+bool crc32c_hardware() {
+#if TINYTB_CRC32C_X86
+  return cpu_has_crc32c();
+#elif TINYTB_CRC32C_ARM
+  return true;
+#else
+  return false;
+#endif
+}
+
+#if TINYTB_CRC32C_X86 || TINYTB_CRC32C_ARM
 uint32_t crc32c_extend(uint32_t crc, const uint8_t* data, size_t size) {
+#if TINYTB_CRC32C_X86
+  if (cpu_has_crc32c()) return ~crc32c_x86(~crc, data, size);
+  return crc32c_extend_portable(crc, data, size);
+#else
+  return ~crc32c_arm(~crc, data, size);
+#endif
+}
+#define TINYTB_CRC32C_TABLE_FUNCTION crc32c_extend_portable
+#else
+// No instruction: the table is crc32c_extend() itself, so a firmware build compiles to the
+// same code as before the hardware paths existed, and the portable name forwards to it
+// (the linker drops it where nothing calls it).
+uint32_t crc32c_extend_portable(uint32_t crc, const uint8_t* data, size_t size) {
+  return crc32c_extend(crc, data, size);
+}
+#define TINYTB_CRC32C_TABLE_FUNCTION crc32c_extend
+#endif
+
+uint32_t TINYTB_CRC32C_TABLE_FUNCTION(uint32_t crc, const uint8_t* data, size_t size) {
   const auto& t = kTables.entry;
   uint32_t c = ~crc;
 #if TINYTB_CRC32C_SLICES == 8
