@@ -117,8 +117,9 @@ $(BUILD)/alloc_trap_test: tests/writer/alloc_trap_test.cc tests/debug/debug_allo
 	  -lgtest -pthread -o $@
 # The 16-entry CRC-32C form (TINYTB_CRC32C_SLICES=0, the example firmware's) against the same tests as the
 # host's: its own small build of crc32c.cc and record.cc, since the library is built with the host's form.
+# The CPU's CRC instruction is left out there (TINYTB_CRC32C_HARDWARE=0), so every test runs on the table.
 $(BUILD)/crc32c_nibble_test: tests/format/crc32c_test.cc src/format/crc32c.cc src/format/record.cc
-	$(CXX) $(TEST_CXXFLAGS) -DTINYTB_CRC32C_SLICES=0 $^ -lgtest -lgtest_main -pthread -o $@
+	$(CXX) $(TEST_CXXFLAGS) -DTINYTB_CRC32C_SLICES=0 -DTINYTB_CRC32C_HARDWARE=0 $^ -lgtest -lgtest_main -pthread -o $@
 # Every tests/tensorboard/<name>_writer.cc is a program that logs a fixture and its manifest;
 # tests/run_all.sh judges each one with the real TensorBoard.
 COMPAT_WRITERS := $(patsubst tests/tensorboard/%.cc,$(BUILD)/compat/%,$(wildcard tests/tensorboard/*_writer.cc))
@@ -440,6 +441,7 @@ bench: setup $(BUILD)/bench/png_bench
 	@$(MAKE) --no-print-directory bench-host
 	@$(MAKE) --no-print-directory bench-qemu
 	@$(MAKE) --no-print-directory bench-e2e
+	@$(MAKE) --no-print-directory bench-native
 	@$(MAKE) --no-print-directory bench-report
 
 TEST_PROGRAMS += $(BUILD)/png_deflate_tests $(BUILD)/png_deflate_tests_asan $(BUILD)/bench/png_bench
@@ -462,14 +464,16 @@ $(BUILD)/fuzz/png_deflate_fuzz: $(PNG_FUZZ_SRCS) src/png/png_deflate.h src/png/p
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) -std=c++17 -O2 -g -Wall -Wextra -Wshadow -Werror -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=all -Iinclude -Isrc -I$(LODEPNG) -Itests/support $(PNG_FUZZ_SRCS) -o $@
-# The same fuzzer over the Cortex-M DSP code paths (TINYTB_DEFLATE_SIMD32), with the
-# intrinsics modelled on the host (tests/fuzz/acle_model/arm_acle.h); the real instructions
-# run under QEMU in bench-qemu / png-qemu-quick.
+# The same fuzzer over the Cortex-M code paths (TINYTB_DEFLATE_SIMD32: DSP filters and
+# Adler-32; TINYTB_DEFLATE_WORD64=0: the 32-bit bit writer and run search; four CRC slices),
+# with the intrinsics modelled on the host (tests/fuzz/acle_model/arm_acle.h); the real
+# instructions run under QEMU in bench-qemu / png-qemu-quick.
 $(BUILD)/fuzz/png_deflate_fuzz_dsp: $(PNG_FUZZ_SRCS) src/png/png_deflate.h src/png/png_checksum.h \
                                     tests/support/lodepng_decoder.h tests/fuzz/acle_model/arm_acle.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) -std=c++17 -O2 -g -Wall -Wextra -Wshadow -Werror -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=all -DTINYTB_DEFLATE_SIMD32=1 -Itests/fuzz/acle_model -Iinclude -Isrc -I$(LODEPNG) \
+	  -fno-sanitize-recover=all -DTINYTB_DEFLATE_SIMD32=1 -DTINYTB_DEFLATE_WORD64=0 -DTINYTB_CRC32_SLICES=4 \
+	  -Itests/fuzz/acle_model -Iinclude -Isrc -I$(LODEPNG) \
 	  -Itests/support $(PNG_FUZZ_SRCS) -o $@
 fuzz-png: setup $(BUILD)/fuzz/png_deflate_fuzz $(BUILD)/fuzz/png_deflate_fuzz_dsp
 	bash tests/fuzz/run_png_fuzz.sh $(BUILD) $(FUZZ_SECONDS)
@@ -527,15 +531,16 @@ TEST_PROGRAMS += $(PNG_QEMU_FW) $(PNG_QEMU_HOST)
 # ---- end to end against tensorboardX, and the one bench report (docs/bench.md) -----------------------
 # `make bench-e2e`: tests/bench/e2e_run.py runs tinytb (tests/bench/e2e_bench.cc: EventWriter + POSIX
 # sink into a real log directory, -O2 against the host library) and tensorboardX's SummaryWriter
-# (tests/bench/e2e_tensorboardx.py, the venv) back to back on the same frames, E2E_REPEATS times, takes
-# medians, reads every file back with TensorBoard's loader and writes the "e2e" fragment
+# (tests/bench/e2e_tensorboardx.py, the venv) interleaved on the same frames (E2E_ROUNDS rounds of tinytb,
+# tensorboardX, tinytb per workload), takes the median and spread of the paired ratios (the goals use CPU
+# time), reads the last round's files back with TensorBoard's loader and writes the "e2e" fragment
 # $(BUILD)/bench/e2e.json. `make bench-report`: tests/bench/report.py merges every fragment in
 # $(BUILD)/bench/ into $(BUILD)/bench/results.json and prints the one Markdown report (a missing part
 # is reported as not run). `make bench` runs the parts one after another (never in parallel: they
 # time things), then the report. `make test` runs a quick e2e mode that checks files, never speed.
-E2E_REPEATS ?= 3
+E2E_ROUNDS ?= 7
 E2E_BENCH_SRCS := tests/bench/e2e_bench.cc tests/support/frames.cc tests/support/lodepng_decoder.cc
-$(BUILD)/bench/e2e_bench: $(E2E_BENCH_SRCS) tests/support/frames.h $(HOST_LIB)
+$(BUILD)/bench/e2e_bench: $(E2E_BENCH_SRCS) tests/support/frames.h tests/bench/bench_clock.h $(HOST_LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Werror $(INCLUDES) -Itests/support -Itests/bench $(E2E_BENCH_SRCS) $(HOST_LIB) -o $@
 
@@ -543,11 +548,37 @@ $(BUILD)/bench/e2e_bench: $(E2E_BENCH_SRCS) tests/support/frames.h $(HOST_LIB)
 bench-e2e: setup
 	@$(MAKE) --no-print-directory venv $(BUILD)/bench/e2e_bench
 	$(VENV)/bin/python tests/bench/e2e_run.py --bench $(BUILD)/bench/e2e_bench --data $(DATA) \
-	  --repeats $(E2E_REPEATS) --json $(BUILD)/bench/e2e.json
+	  --pairs $(E2E_ROUNDS) --json $(BUILD)/bench/e2e.json
 bench-report:
 	$(PYTHON) tests/bench/report.py --bench-dir $(BUILD)/bench
 
 TEST_PROGRAMS += $(BUILD)/bench/e2e_bench
+
+# ---- scalars against a native C++ protobuf writer (docs/bench.md, issue 15 point 6) ------------------
+# `make bench-native`: tests/bench/native_run.py runs tests/bench/native_scalar_bench.cc's writers in
+# separate processes, interleaved (tinytb, native, tinytb, native, ...), NATIVE_REPEATS times, reads the
+# last files back with TensorBoard's loader and writes the "native" fragment $(BUILD)/bench/native.json.
+# The reference is Debian's libprotobuf (libprotobuf-dev) on C++ classes protoc generates from our own
+# .proto into $(BUILD)/bench/native_pb/ (never committed); the library never links it.
+NATIVE_REPEATS ?= 7
+NATIVE_PB := $(BUILD)/bench/native_pb
+$(NATIVE_PB)/tensorboard_event.pb.cc: src/format/proto/tensorboard_event.proto
+	@mkdir -p $(dir $@)
+	protoc --proto_path=src/format/proto --cpp_out=$(NATIVE_PB) $<
+$(NATIVE_PB)/tensorboard_event.pb.h: $(NATIVE_PB)/tensorboard_event.pb.cc
+$(NATIVE_PB)/tensorboard_event.pb.o: $(NATIVE_PB)/tensorboard_event.pb.cc
+	$(CXX) -std=c++17 -O2 -c $< -o $@
+$(BUILD)/bench/native_scalar_bench: tests/bench/native_scalar_bench.cc tests/bench/bench_clock.h $(NATIVE_PB)/tensorboard_event.pb.o \
+                                    $(NATIVE_PB)/tensorboard_event.pb.h $(HOST_LIB)
+	$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Werror $(INCLUDES) -I$(NATIVE_PB) tests/bench/native_scalar_bench.cc \
+	  $(NATIVE_PB)/tensorboard_event.pb.o $(HOST_LIB) -lprotobuf -pthread -o $@
+.PHONY: bench-native
+bench-native: setup
+	@$(MAKE) --no-print-directory venv $(BUILD)/bench/native_scalar_bench
+	$(VENV)/bin/python tests/bench/native_run.py --bench $(BUILD)/bench/native_scalar_bench \
+	  --repeats $(NATIVE_REPEATS) --json $(BUILD)/bench/native.json
+
+TEST_PROGRAMS += $(BUILD)/bench/native_scalar_bench
 
 # ---- Cortex-M firmware: examples/cortex_m, run under QEMU (docs/firmware.md) -------------------------
 # `make firmware` builds the example for every core in its default configuration (stored PNGs, frames
@@ -897,6 +928,25 @@ bench-stream: setup venv $(BUILD)/tinytb $(BUILD)/stream_source
 	$(PYTHON) tests/bench/stream_bench.py --build $(BUILD) --seconds 6 --out $(BUILD)/bench-stream
 
 TEST_PROGRAMS += $(BUILD)/stream_source $(STREAM_HOST_CAPTURES) $(BUILD)/fuzz/recv_fuzz
+
+# ---- the direct event encoder against nanopb's (docs/firmware.md, "Scalars and text without nanopb") ----
+# event_direct_fuzz: libFuzzer + ASan/UBSan; every input's event (file_version, scalar, text, Markdown)
+# encoded both ways and compared byte for byte. `make test` runs it 10 s, `make fuzz-event` FUZZ_SECONDS.
+FUZZ_CC         ?= clang
+EVENT_FUZZ_SRCS := tests/fuzz/event_direct_fuzz.cc src/format/event.cc src/format/event_general.cc src/summary/summary.cc
+EVENT_FUZZ_C    := $(PROTO_SRCS) $(NANOPB_SRCS)
+$(BUILD)/fuzz/event_direct_fuzz: $(EVENT_FUZZ_SRCS) $(EVENT_FUZZ_C) src/format/event.h src/format/summary_value.h \
+                                 src/summary/summary.h $(NANOPB_STAMP)
+	@mkdir -p $(dir $@)event_c
+	for f in $(EVENT_FUZZ_C); do $(FUZZ_CC) -std=c99 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -Isrc \
+	  -I$(NANOPB) -c $$f -o $(dir $@)event_c/$$(basename $$f .c).o || exit 1; done
+	$(FUZZ_CXX) -std=c++17 -O1 -g -Wall -Wextra -Wshadow -Werror -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -Iinclude -Isrc -I$(NANOPB) $(EVENT_FUZZ_SRCS) $(dir $@)event_c/*.o -o $@
+.PHONY: fuzz-event
+fuzz-event: setup $(BUILD)/fuzz/event_direct_fuzz
+	bash tests/fuzz/run_event_fuzz.sh $(BUILD) $(FUZZ_SECONDS)
+fuzz: fuzz-event
+TEST_PROGRAMS += $(BUILD)/fuzz/event_direct_fuzz
 
 # ---- build files for applications: CMake and the Zephyr module (docs/integration-cmake.md) -----------
 # `make cmake-consumer`: an out-of-tree CMake project (tests/integration/cmake/consumer) built against this

@@ -81,6 +81,9 @@ gtest_suite unit "$BUILD/unit_tests"
 gtest_suite unit-asan-ubsan "$BUILD/unit_tests_asan"
 gtest_suite alloc-trap "$BUILD/alloc_trap_test"
 gtest_suite crc32c-16-entry-table "$BUILD/crc32c_nibble_test"
+# The direct event encoder (scalars, text, file_version; docs/firmware.md "Scalars and text without nanopb")
+# against nanopb's, byte for byte, under libFuzzer + ASan/UBSan for 10 s; `make fuzz-event` runs it longer.
+single_check event-direct-fuzz-10s bash tests/fuzz/run_event_fuzz.sh "$BUILD" 10
 # The async writer (docs/async.md): producer threads and a drain under ThreadSanitizer, every value
 # in the file or counted as dropped; the ring's protocol model-checked by spin (a planted bug caught).
 counted_suite async-stress-tsan "$BUILD/async_stress"
@@ -405,6 +408,17 @@ e2e_quick() {
     python3 tests/bench/report.py --bench-dir "$OUT/e2e" >"$OUT/e2e/report.md"
 }
 counted_suite e2e-quick e2e_quick
+
+# Scalars against a native C++ protobuf writer (docs/bench.md), quick mode: a few thousand events from
+# tinytb (three settings) and from the native writer; TensorBoard's loader must read back every tag with
+# exactly the steps and values logged; then the report must merge the fragment. No speed is judged.
+native_quick() {
+  rm -rf "$OUT/native" && mkdir -p "$OUT/native" &&
+    "$PY" tests/bench/native_run.py --quick --bench "$BUILD/bench/native_scalar_bench" --work "$OUT/native/work" \
+      --json "$OUT/native/native.json" &&
+    python3 tests/bench/report.py --bench-dir "$OUT/native" >"$OUT/native/report.md"
+}
+counted_suite native-quick native_quick
 
 echo
 echo "$total_pass passed, $total_fail failed"

@@ -17,6 +17,7 @@ packages=(
   clang libclang-rt-14-dev   # libFuzzer + sanitizers for tests/fuzz (host tool; Debian 12's clang 14)
   zlib1g-dev valgrind        # PNG deflate: checksum tests against zlib; callgrind counts in `make bench-host`
   libpng-dev                 # `make bench`: libpng at zlib level 6, the second PNG reference (bench only)
+  libprotobuf-dev            # `make bench`: the native C++ protobuf writer, the scalar reference (bench only)
   dosfstools mtools          # real FAT images: mkfs.fat, fsck.fat, mcopy (`make sdcard`, the FatFs port's tests)
   strace                     # directory fsyncs checked at the system-call level (tests/ports/dir_fsync_test.py)
   cmake ninja-build          # the CMake build and its consumer test (tests/integration/cmake)

@@ -16,9 +16,12 @@
 // closest tinytb has to tensorboardX, which never fsyncs); "fsync every flush" is the
 // library's default sync_every = 1. Wall time and the process's CPU time are both kept.
 //
-// Also dumps the frames it used as raw pixels (<work>/frames/*.raw + frames.json), so the
-// tensorboardX side (tests/bench/e2e_tensorboardx.py) logs the identical pixels. Prints one
-// JSON object (--json FILE) that tests/bench/e2e_run.py reads; it checks the files too.
+// --workload NAME runs one workload only (all its variants): tests/bench/e2e_run.py starts one
+// process per workload and interleaves them with tensorboardX's runs of the same workload.
+// Also dumps the frames it used as raw pixels (<work>/frames/*.raw + frames.json; not with
+// --no-frame-dump; nothing else with --dump-only), so the tensorboardX side (tests/bench/e2e_tensorboardx.py) logs the
+// identical pixels. Prints one JSON object (--json FILE) that e2e_run.py reads; it checks the
+// files too.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_clock.h"
 #include "frames.h"
 #include "posix_sink.h"
 #include "tinytb/tinytb.h"
@@ -80,6 +84,9 @@ struct Options {
   size_t scalars = 100000;
   size_t fsync_scalars = 0;  // scalar events of the fsync-every-flush run (0: scalars / 10)
   bool fsync_variants = true;
+  std::string workload;  // only this workload ("scalar", "image <frame>"); empty: all of them
+  bool dump_frames = true;
+  bool dump_only = false;
 };
 
 tinytb::WriterOptions writer_options(const std::string& logdir, bool fsync_each_flush) {
@@ -97,17 +104,8 @@ std::string slug(const std::string& s) {
   return out;
 }
 
-double now_s() {
-  using clock = std::chrono::steady_clock;
-  return std::chrono::duration<double>(clock::now().time_since_epoch()).count();
-}
-// CPU time of the whole process: on a shared machine it does not count the time this
-// process waited for a CPU (nor the time it waited for the disk).
-double cpu_s() {
-  timespec ts;
-  if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0) return 0.0;
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
+using bench::cpu_s;
+using bench::now_s;
 
 // Stop the clock where tensorboardX's does. Its close() hands the last events to the OS
 // and never fsyncs; tinytb's flush() is that point, and its close() then fsyncs the file
@@ -208,6 +206,26 @@ void json_string(FILE* j, const std::string& s) {
   fputc('"', j);
 }
 
+// Raw pixels + frames.json, for the tensorboardX side to log the identical frames.
+bool dump_frames(const std::string& frame_dir, const std::vector<const Frame*>& used) {
+  mkdir(frame_dir.c_str(), 0755);
+  FILE* manifest = fopen((frame_dir + "/frames.json").c_str(), "w");
+  if (manifest == nullptr) return false;
+  fprintf(manifest, "[\n");
+  for (size_t i = 0; i < used.size(); ++i) {
+    const Frame& f = *used[i];
+    const std::string file = slug(f.name) + ".raw";
+    if (!write_raw(frame_dir + "/" + file, f)) {
+      fclose(manifest);
+      return false;
+    }
+    fprintf(manifest, "  {\"name\": \"%s\", \"file\": \"%s\", \"width\": %u, \"height\": %u, \"channels\": %u}%s\n",
+            f.name.c_str(), file.c_str(), f.width, f.height, f.channels, i + 1 < used.size() ? "," : "");
+  }
+  fprintf(manifest, "]\n");
+  return fclose(manifest) == 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -223,9 +241,12 @@ int main(int argc, char** argv) {
     else if (a == "--scalars" && has) opt.scalars = strtoul(argv[++i], nullptr, 10);
     else if (a == "--fsync-scalars" && has) opt.fsync_scalars = strtoul(argv[++i], nullptr, 10);
     else if (a == "--no-fsync-variants") opt.fsync_variants = false;
+    else if (a == "--workload" && has) opt.workload = argv[++i];
+    else if (a == "--no-frame-dump") opt.dump_frames = false;
+    else if (a == "--dump-only") opt.dump_only = true;
     else {
       fprintf(stderr, "usage: e2e_bench --work DIR [--data DIR] [--json FILE] [--images N] [--scalars N]"
-                      " [--fsync-scalars N] [--no-fsync-variants]\n");
+                      " [--fsync-scalars N] [--no-fsync-variants] [--workload NAME] [--no-frame-dump] [--dump-only]\n");
       return 2;
     }
   }
@@ -252,27 +273,27 @@ int main(int argc, char** argv) {
     return 2;
   }
   mkdir(opt.work.c_str(), 0755);
-  const std::string frame_dir = opt.work + "/frames";
-  mkdir(frame_dir.c_str(), 0755);
-  FILE* manifest = fopen((frame_dir + "/frames.json").c_str(), "w");
-  if (manifest == nullptr) return 2;
-  fprintf(manifest, "[\n");
-  for (size_t i = 0; i < used.size(); ++i) {
-    const Frame& f = *used[i];
-    const std::string file = slug(f.name) + ".raw";
-    if (!write_raw(frame_dir + "/" + file, f)) return 2;
-    fprintf(manifest, "  {\"name\": \"%s\", \"file\": \"%s\", \"width\": %u, \"height\": %u, \"channels\": %u}%s\n",
-            f.name.c_str(), file.c_str(), f.width, f.height, f.channels, i + 1 < used.size() ? "," : "");
-  }
-  fprintf(manifest, "]\n");
-  if (fclose(manifest) != 0) return 2;
+  // The dump is written before any timed run; e2e_run.py asks for it once, not before every
+  // interleaved run, so no run shares the disk with the writeback of 300 KB of pixels.
+  if (opt.dump_frames && !dump_frames(opt.work + "/frames", used)) return 2;
+  if (opt.dump_only) return 0;
 
+  // One workload per process lets e2e_run.py interleave tinytb and tensorboardX run by run.
+  auto wanted = [&opt](const std::string& workload) { return opt.workload.empty() || opt.workload == workload; };
+  bool known = opt.workload.empty() || opt.workload == "scalar";
+  for (const Frame* f : used) known = known || opt.workload == "image " + f->name;
+  if (!known) {
+    fprintf(stderr, "e2e_bench: no workload '%s'\n", opt.workload.c_str());
+    return 2;
+  }
   std::vector<Run> runs;
-  run_frame<96, 96, 1>(opt, *used[0], &runs);
-  run_frame<160, 120, 3>(opt, *used[1], &runs);
-  run_frame<320, 240, 3>(opt, *used[2], &runs);
-  runs.push_back(run_scalars(opt, false));
-  if (opt.fsync_variants) runs.push_back(run_scalars(opt, true));
+  if (wanted("image " + used[0]->name)) run_frame<96, 96, 1>(opt, *used[0], &runs);
+  if (wanted("image " + used[1]->name)) run_frame<160, 120, 3>(opt, *used[1], &runs);
+  if (wanted("image " + used[2]->name)) run_frame<320, 240, 3>(opt, *used[2], &runs);
+  if (wanted("scalar")) {
+    runs.push_back(run_scalars(opt, false));
+    if (opt.fsync_variants) runs.push_back(run_scalars(opt, true));
+  }
 
   int failures = 0;
   for (const Run& r : runs) {

@@ -11,6 +11,15 @@ so the writer thread, every flush and the final close are inside the time (wall 
 the process's CPU time over all its threads, which a busy machine disturbs less). tensorboardX
 is used with its defaults (max_queue 10, flush_secs 120; it never fsyncs). The arrays are
 built before the clock starts. Prints one JSON object (to --json) like e2e_bench's.
+
+--serve: one process for the whole benchmark, driven by tests/bench/e2e_run.py so that its
+runs interleave with tinytb's. It first logs a few untimed events of every workload into
+<work>/warmup (so lazy imports, such as Pillow's PNG plugin on the first add_image, are
+not inside the first timed run; a training job pays them once), prints one JSON line
+{"ready": true, "tensorboardX": version, "python": version}, then reads
+one JSON command a line from stdin, {"workload": ..., "count": N, "work": DIR}, and answers
+each with one line: the run as JSON. Human-readable lines go to stderr. Ends at EOF.
+
 Run it with the test virtualenv's Python (tensorboardX is pinned in
 tests/tensorboard/requirements.txt).
 """
@@ -74,6 +83,37 @@ def run_scalars(work, count):
             "events_per_s": count / seconds, "cpu_seconds": cpu_seconds, "events_per_cpu_s": count / cpu_seconds}
 
 
+def describe(r):
+    return "%-28s %-12s %8d events %9.4f s (cpu %7.4f s) %12.0f events/s" % (
+        r["workload"], r["variant"], r["events"], r["seconds"], r["cpu_seconds"], r["events_per_s"])
+
+
+def serve(frames, work):
+    """Runs the workloads e2e_run.py asks for, one JSON line in, one JSON line out."""
+    by_workload = {"image " + name: pixels for name, pixels in frames}
+    warmup = os.path.join(work, "warmup")
+    for name, pixels in frames:
+        run_images(warmup, name, pixels, 2)
+    run_scalars(warmup, 8)
+    print(json.dumps({"ready": True, "tensorboardX": tensorboardX.__version__, "python": sys.version.split()[0]}),
+          flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        cmd = json.loads(line)
+        w = cmd["workload"]
+        if w == "scalar":
+            r = run_scalars(cmd["work"], cmd["count"])
+        elif w in by_workload:
+            r = run_images(cmd["work"], w[len("image "):], by_workload[w], cmd["count"])
+        else:
+            raise SystemExit("e2e_tensorboardx: no workload %r" % w)
+        sys.stderr.write(describe(r) + "\n")
+        sys.stderr.flush()
+        print(json.dumps(r), flush=True)
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", required=True, help="directory with frames.json and the raw frames")
@@ -81,13 +121,16 @@ def main():
     parser.add_argument("--images", type=int, default=200)
     parser.add_argument("--scalars", type=int, default=100000)
     parser.add_argument("--json", help="write the runs here")
+    parser.add_argument("--serve", action="store_true", help="run the workloads e2e_run.py sends on stdin")
     args = parser.parse_args()
 
-    runs = [run_images(args.work, name, pixels, args.images) for name, pixels in load_frames(args.frames)]
+    frames = load_frames(args.frames)
+    if args.serve:
+        return serve(frames, args.work)
+    runs = [run_images(args.work, name, pixels, args.images) for name, pixels in frames]
     runs.append(run_scalars(args.work, args.scalars))
     for r in runs:
-        print("%-28s %-12s %8d events %9.4f s %12.0f events/s" % (
-            r["workload"], r["variant"], r["events"], r["seconds"], r["events_per_s"]))
+        print(describe(r))
     result = {"tensorboardX": tensorboardX.__version__, "python": sys.version.split()[0], "runs": runs}
     if args.json:
         with open(args.json, "w") as f:

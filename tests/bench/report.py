@@ -7,6 +7,7 @@ the shared contract in docs/bench.md):
   callgrind.json  instructions per encode under valgrind's callgrind (host)
   qemu.json       instructions per encode on a Cortex-M4 under QEMU (-icount shift=0)
   e2e.json        end-to-end events/s, tinytb vs tensorboardX (tests/bench/e2e_run.py)
+  native.json     scalar events/s, tinytb vs a native C++ protobuf writer (tests/bench/native_run.py)
 
 Any may be missing: the report says "not run" for it. Encoder rows of all parts are
 merged on (encoder, frame) into one encoder x frame table; then comes the writer x
@@ -21,9 +22,10 @@ import json
 import os
 import sys
 
-PARTS = ["host", "callgrind", "qemu", "e2e"]
+PARTS = ["host", "callgrind", "qemu", "e2e", "native"]
 PART_NAMES = {"host": "host (size, time, memory)", "callgrind": "callgrind (host instructions)",
-              "qemu": "Cortex-M4 under QEMU (instructions)", "e2e": "end to end vs tensorboardX"}
+              "qemu": "Cortex-M4 under QEMU (instructions)", "e2e": "end to end vs tensorboardX",
+              "native": "scalars vs a native C++ protobuf writer"}
 ENCODER_ORDER = ["lodepng default", "libpng level 6", "tinytb", "tinytb fast"]
 
 
@@ -113,8 +115,13 @@ def encoder_table(rows, have):
     return out
 
 
-def fmt_times(v):
-    return "" if v is None else "%.1fx" % v
+def fmt_times(v, spread=None):
+    """A ratio, with the range of its interleaved pairs when the part measured one."""
+    if v is None:
+        return ""
+    if not spread:
+        return "%.1fx" % v
+    return "%.1fx (%.1f-%.1f)" % (v, spread.get("min"), spread.get("max"))
 
 
 def writer_table(writers):
@@ -128,8 +135,8 @@ def writer_table(writers):
     modes = ["kCompressed", "kFast", "kStored"]
     ours.sort(key=lambda w: (workloads.index(w["workload"]), not w.get("headline"), w.get("sync") != "no fsync",
                              modes.index(w.get("variant")) if w.get("variant") in modes else len(modes)))
-    out = ["| workload | tinytb (PNG mode, sync) | tinytb events/s | tensorboardX events/s | ratio "
-           "| ratio in CPU time | tinytb close() |", "|---|---|---:|---:|---:|---:|---:|"]
+    out = ["| workload | tinytb (PNG mode, sync) | tinytb events/s | tensorboardX events/s | ratio (pairs: min-max) "
+           "| ratio in CPU time (min-max) | tinytb close() |", "|---|---|---:|---:|---:|---:|---:|"]
     for w in ours:
         ref = tbx.get(w["workload"])
         how = w.get("variant", "") if w["workload"] != "scalar" else ""
@@ -139,7 +146,8 @@ def writer_table(writers):
         close = "" if close is None else ("%.1f ms" % close) + (" (timed apart)" if w.get("sync") == "no fsync" else "")
         out.append("| %s | %s | %s | %s | %s | %s | %s |" % (
             name, how, fmt_int(w.get("events_per_s")), fmt_int(ref.get("events_per_s")) if ref else "",
-            fmt_times(w.get("ratio_vs_tensorboardx")), fmt_times(w.get("cpu_ratio_vs_tensorboardx")), close))
+            fmt_times(w.get("ratio_vs_tensorboardx"), w.get("ratio_spread")),
+            fmt_times(w.get("cpu_ratio_vs_tensorboardx"), w.get("cpu_ratio_spread")), close))
     return out
 
 
@@ -149,6 +157,24 @@ def fmt_value(v):
     return "%.1f" % v if abs(v) >= 10 else "%.3f" % v
 
 
+def goal_verdict(g):
+    """met / **missed**; for a goal measured as the median of interleaved pairs (the e2e part),
+    also whether every pair agrees and the spread (docs/bench.md, "End to end: what is measured")."""
+    text = "met" if g.get("met") else "**missed**"
+    s = g.get("spread")
+    if not s:
+        return text
+    text += ", robust" if g.get("robust") else ", but the spread crosses the limit"
+    text += " (%d pairs: %s-%s, IQR %s-%s)" % (g.get("pairs", 0), fmt_value(s.get("min")), fmt_value(s.get("max")),
+                                              fmt_value(s.get("q1")), fmt_value(s.get("q3")))
+    o = g.get("other_clock")
+    if o:
+        text += "; %s time: %s (%s-%s)" % ("CPU" if o.get("clock") == "cpu" else o.get("clock"),
+                                           fmt_value(o.get("median")), fmt_value(o.get("spread", {}).get("min")),
+                                           fmt_value(o.get("spread", {}).get("max")))
+    return text
+
+
 def goal_table(fragments):
     out = ["| part | goal | value | limit | |", "|---|---|---:|---:|---|"]
     goals = []
@@ -156,9 +182,26 @@ def goal_table(fragments):
         for g in fragments.get(part, {}).get("goals", []) or []:
             goals.append(dict(g, part=part))
             out.append("| %s | %s | %s | %s | %s |" % (part, g.get("goal", ""), fmt_value(g.get("value")),
-                                                      fmt_value(g.get("limit")),
-                                                      "met" if g.get("met") else "**missed**"))
+                                                      fmt_value(g.get("limit")), goal_verdict(g)))
     return out, goals
+
+
+def times2(v):
+    return "1 (reference)" if v is None else "%.2fx" % v
+
+
+def native_table(writers):
+    """The "native" part (tests/bench/native_run.py): each writer's median with its spread."""
+    out = ["| writer | events a run | events/s (wall), median | min-max | events per CPU-second | vs native (wall) "
+           "| per-repeat ratios | vs native (CPU) |", "|---|---:|---:|---|---:|---:|---|---:|"]
+    for w in writers:
+        paired = w.get("ratio_vs_native_paired")
+        out.append("| %s | %s | %s | %s-%s | %s | %s | %s | %s |" % (
+            w.get("description", w.get("writer", "")), fmt_int(w.get("events")), fmt_int(w.get("events_per_s")),
+            fmt_int(w.get("events_per_s_min")), fmt_int(w.get("events_per_s_max")), fmt_int(w.get("events_per_cpu_s")),
+            times2(w.get("ratio_vs_native")), "%.2f-%.2fx" % tuple(paired) if paired else "",
+            times2(w.get("cpu_ratio_vs_native"))))
+    return out
 
 
 def main():
@@ -180,6 +223,9 @@ def main():
     lines += encoder_table(rows, fragments) if rows else ["No encoder figures: host, callgrind and qemu not run."]
     lines += ["", "### Writer x workload (end to end)", ""]
     lines += writer_table(writers) if writers else ["Not run."]
+    native = fragments.get("native", {}).get("writers", []) or []
+    lines += ["", "### Scalars against a native C++ protobuf writer", ""]
+    lines += native_table(native) if native else ["Not run."]
     lines += ["", "### Goals", ""]
     table, goals = goal_table(fragments)
     lines += table if goals else ["No part that measures a goal was run."]
@@ -188,7 +234,7 @@ def main():
     merged = {"parts": {p: {"title": fragments[p].get("title"), "file": fragments[p]["_file"]}
                         for p in PARTS if p in fragments},
               "not_run": [p for p in PARTS if p not in fragments],
-              "problems": problems, "encoders": rows, "writers": writers, "goals": goals}
+              "problems": problems, "encoders": rows, "writers": writers, "native_writers": native, "goals": goals}
     out = args.out or os.path.join(args.bench_dir, "results.json")
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     with open(out, "w") as f:
