@@ -414,7 +414,7 @@ TEST(ScanWarnings, LegacyFormsAndUnknownFieldsAreAccepted) {
   const ScanResult r = scan(tinytb_test::small_file(0) + frame(e.out) + frame(graph.out));
   EXPECT_EQ(r.verdict, Verdict::kClean) << r.problem;
   ASSERT_EQ(r.tags.size(), 2u);
-  EXPECT_EQ(r.tags[0].kind, "histograms (classic HistogramProto)");
+  EXPECT_EQ(r.tags[0].kind, "histograms (classic)");
   EXPECT_EQ(r.tags[1].kind, "scalars (simple_value)");
   EXPECT_TRUE(r.warnings.empty());
 }

@@ -255,9 +255,9 @@ void Scanner::find_records_after_damage() {
 const char* kind_name(ValueKind kind) {
   switch (kind) {
     case ValueKind::kSimple: return "scalars (simple_value)";
-    case ValueKind::kImage: return "images (classic Summary.Image)";
-    case ValueKind::kHisto: return "histograms (classic HistogramProto)";
-    case ValueKind::kAudio: return "audio (classic Summary.Audio)";
+    case ValueKind::kImage: return "images (classic)";
+    case ValueKind::kHisto: return "histograms (classic)";
+    case ValueKind::kAudio: return "audio (classic)";
     case ValueKind::kTensor: return "tensor (no plugin)";
     case ValueKind::kNone: break;
   }
