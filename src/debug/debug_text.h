@@ -38,6 +38,10 @@ class TextBuilder {
  public:
   TextBuilder(char* out, size_t capacity) : out_(out), cap_(capacity) { out_[0] = '\0'; }
   TextBuilder& add(const char* s) { return add_cut(s, cap_); }
+  TextBuilder& add_char(char c) {
+    put(c);
+    return *this;
+  }
   TextBuilder& add_cut(const char* s, size_t max) {
     for (size_t i = 0; s[i] != '\0' && i < max; ++i) put(s[i]);
     return *this;

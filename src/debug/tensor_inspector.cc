@@ -139,6 +139,40 @@ Status tensor_stats(const Values& t, TensorStats* stats) {
   return Status::kOk;
 }
 
+const char* TensorInspector::tag(const char* prefix, const char* name) {
+  static_assert(kMaxTag == detail::kMaxDebugTag, "one limit for every debug tag");
+  detail::TextBuilder b(tag_, sizeof(tag_));
+  b.add(prefix).add("/").add(name);
+  if (b.overflowed()) tag_[0] = '\0';  // the writer refuses it: kInvalidTag
+  return tag_;
+}
+
+// The statistics, their scalars and the histogram: a call of its own, so that its frame is
+// gone before inspect() logs the image below it.
+Status TensorInspector::log_stats(const char* prefix, int64_t step, const Values& tensor) {
+  Status s = tensor_stats(tensor, &stats_);  // stats_ changes only when it succeeds
+  if (s != Status::kOk) return s;
+  struct Named {
+    const char* name;
+    float TensorStats::*value;
+  };
+  static constexpr Named kScalars[] = {{"min", &TensorStats::min},
+                                       {"max", &TensorStats::max},
+                                       {"mean", &TensorStats::mean},
+                                       {"std", &TensorStats::std},
+                                       {"zero_fraction", &TensorStats::zero_fraction},
+                                       {"saturated_fraction", &TensorStats::saturated_fraction}};
+  // Floats have no quantisation limits: their saturated fraction would be a constant 0.
+  const size_t n = tensor.type == ValueType::kFloat32 ? 5 : 6;
+  for (size_t i = 0; i < n; ++i) {
+    s = writer_.scalar(tag(prefix, kScalars[i].name), step, stats_.*kScalars[i].value);
+    if (s != Status::kOk) return s;
+  }
+  s = histogram_.compute(tensor);
+  if (s != Status::kOk) return s;
+  return writer_.histogram(tag(prefix, "histogram"), step, histogram_);
+}
+
 Status TensorInspector::inspect(const char* prefix, int64_t step, const Values& tensor, HwcShape shape) {
   if (prefix == nullptr) return Status::kInvalidArgument;
   const bool image = shape_given(shape);
@@ -146,51 +180,27 @@ Status TensorInspector::inspect(const char* prefix, int64_t step, const Values& 
                 static_cast<size_t>(shape.height) * shape.width * shape.channels != tensor.count)) {
     return Status::kInvalidArgument;
   }
-  TensorStats st;
-  Status s = tensor_stats(tensor, &st);
+  Status s = log_stats(prefix, step, tensor);
   if (s != Status::kOk) return s;
-  stats_ = st;
-
-  struct Named {
-    const char* name;
-    float value;
-  };
-  const Named scalars[] = {{"min", st.min},   {"max", st.max}, {"mean", st.mean}, {"std", st.std},
-                           {"zero_fraction", st.zero_fraction}, {"saturated_fraction", st.saturated_fraction}};
-  // Floats have no quantisation limits: their saturated fraction would be a constant 0.
-  const size_t n = tensor.type == ValueType::kFloat32 ? 5 : 6;
-  detail::TagText tag(prefix, "/", "");
-  for (size_t i = 0; i < n; ++i) {
-    tag.set(prefix, "/", scalars[i].name);
-    s = writer_.scalar(tag.c_str(), step, scalars[i].value);
-    if (s != Status::kOk) return s;
-  }
-
-  s = histogram_.compute(tensor);
-  if (s != Status::kOk) return s;
-  tag.set(prefix, "/", "histogram");
-  s = writer_.histogram(tag.c_str(), step, histogram_);
-  if (s != Status::kOk) return s;
-
   if (!image || canvas_ == nullptr || png_ == nullptr) return Status::kOk;
   s = draw_feature_maps(*canvas_, tensor, shape, map_options_);
   if (s != Status::kOk) return s;
-  tag.set(prefix, "/", "channels");
-  return writer_.image(tag.c_str(), step, canvas_->view(), *png_);
+  return writer_.image(tag(prefix, "channels"), step, canvas_->view(), *png_);
+}
+
+void TensorInspector::set_layer_prefix(uint32_t index, const char* name) {
+  detail::TextBuilder b(prefix_, sizeof(prefix_));
+  b.add("layers/").add_int(index, 2).add("_");
+  // Interpreters name ops freely; only tag-safe characters go into the tag.
+  size_t n = 0;
+  for (; n < kMaxLayerName && name[n] != '\0'; ++n) b.add_char(detail::tag_safe(name[n]));
+  if (n == 0) b.add("layer");
 }
 
 Status TensorInspector::layer(int64_t step, uint32_t index, const char* name, const Values& tensor, HwcShape shape) {
   if (name == nullptr) return Status::kInvalidArgument;
-  char prefix[detail::kMaxDebugTag + 1];
-  detail::TextBuilder b(prefix, sizeof(prefix));
-  b.add("layers/").add_int(index, 2).add("_");
-  // Interpreters name ops freely; only tag-safe characters go into the tag.
-  char safe[kMaxLayerName + 1];
-  size_t n = 0;
-  for (; n < kMaxLayerName && name[n] != '\0'; ++n) safe[n] = detail::tag_safe(name[n]);
-  safe[n] = '\0';
-  b.add(n > 0 ? safe : "layer");
-  return inspect(prefix, step, tensor, shape);
+  set_layer_prefix(index, name);
+  return inspect(prefix_, step, tensor, shape);
 }
 
 }  // namespace tinytb

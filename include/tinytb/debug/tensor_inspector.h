@@ -98,12 +98,21 @@ class TensorInspector {
   const TensorStats& last_stats() const { return stats_; }
 
  private:
+  static constexpr size_t kMaxTag = 96;  // a debug tag's limit (src/debug/debug_text.h)
+  const char* tag(const char* prefix, const char* name);
+  Status log_stats(const char* prefix, int64_t step, const Values& tensor);
+  void set_layer_prefix(uint32_t index, const char* name);
+
   EventWriterBase& writer_;
   HistogramBase& histogram_;
   Canvas* canvas_;
   PngEncoderBase* png_;
   FeatureMapOptions map_options_;
   TensorStats stats_;
+  // The tags live here rather than on the stack: below them inspect() logs a compressed
+  // image, the deepest logging call there is (docs/firmware.md, "The stack").
+  char prefix_[kMaxTag + 1] = {};
+  char tag_[kMaxTag + 1] = {};
 };
 
 }  // namespace tinytb
