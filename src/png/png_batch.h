@@ -28,6 +28,9 @@
 #include "tinytb/png/png_encoder.h"
 
 namespace tinytb {
+namespace detail {
+struct DeflateState;  // png/png_deflate.h
+}  // namespace detail
 
 struct PngBatch {
   // One image of the batch. kLodepng: its zlib payload (deflate stream) sits at arena
@@ -54,6 +57,7 @@ struct PngBatch {
   // kFast/kCompressed: PNG i with tinytb's deflate, straight into out[0, capacity);
   // stored instead when deflate does not fit (capacity >= png_max_bytes always does).
   Status deflate_into(size_t i, uint8_t* out, size_t capacity, size_t* size);
+  Status deflate_rows(detail::DeflateState* state, const detail::RowReader& reader);  // every row of the image
   // kFast/kCompressed, for the record path: the payload of the record being built is
   // out[0, bytes), sized with every PNG at its bound. Compress every image into the end
   // of it, leaving in front all the room the headers can take. Failures are in status.

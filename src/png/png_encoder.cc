@@ -142,19 +142,11 @@ Status PngBatch::encode_next() {
   return status;
 }
 
-Status PngBatch::deflate_into(size_t i, uint8_t* out, size_t capacity, size_t* size) {
-  detail::DeflateState* state = static_cast<detail::DeflateState*>(state_);
-  const detail::DeflateLevel level =
-      encoder->limits_.mode == PngMode::kFast ? detail::DeflateLevel::kFast : detail::DeflateLevel::kDefault;
-  detail::RowReader reader;
-  detail::prepare_rows(views[i], scratch_, sums_, &reader);
-  // Never more than the stored PNG: beyond that, storing is smaller (and png_max_bytes()
-  // stays the bound of every mode, which image_record_bytes() relies on).
-  const size_t stored = png_max_bytes(width, height, channels);
-  Status s =
-      detail::png_deflate_begin(state, width, height, channels, level, out, capacity < stored ? capacity : stored);
-  // Rows go to the deflate one by one: read in place when the view needs no conversion,
-  // otherwise converted into the two row buffers in turn (the filters read the row above).
+// Rows go to the deflate one by one, for both passes: read in place when the view needs no
+// conversion, otherwise converted into the two row buffers in turn (the filters read the
+// row above). Stops at the deflate's first error and returns it.
+Status PngBatch::deflate_rows(detail::DeflateState* state, const detail::RowReader& reader) {
+  Status s = Status::kOk;
   const uint8_t* prev = nullptr;
   for (uint32_t y = 0; y < height && s == Status::kOk; ++y) {
     const uint8_t* row = detail::direct_row(reader, y);
@@ -166,6 +158,21 @@ Status PngBatch::deflate_into(size_t i, uint8_t* out, size_t capacity, size_t* s
     s = detail::png_deflate_row(state, row, prev);
     prev = row;
   }
+  return s;
+}
+
+Status PngBatch::deflate_into(size_t i, uint8_t* out, size_t capacity, size_t* size) {
+  detail::DeflateState* state = static_cast<detail::DeflateState*>(state_);
+  const detail::DeflateLevel level =
+      encoder->limits_.mode == PngMode::kFast ? detail::DeflateLevel::kFast : detail::DeflateLevel::kDefault;
+  detail::RowReader reader;
+  detail::prepare_rows(views[i], scratch_, sums_, &reader);
+  // Never more than the stored PNG: beyond that, storing is smaller (and png_max_bytes()
+  // stays the bound of every mode, which image_record_bytes() relies on).
+  const size_t stored = png_max_bytes(width, height, channels);
+  Status s =
+      detail::png_deflate_begin(state, width, height, channels, level, out, capacity < stored ? capacity : stored);
+  if (s == Status::kOk) s = deflate_rows(state, reader);
   if (s == Status::kOk) s = detail::png_deflate_end(state, size);
   if (s == Status::kOk) {
     ++encoder->images_encoded_;
@@ -215,17 +222,7 @@ Status PngBatch::deflate_stream(size_t i, ByteWriter drain, size_t* stream_bytes
   detail::RowReader reader;
   detail::prepare_rows(views[i], scratch_, sums_, &reader);
   Status s = detail::png_deflate_begin_stream(state, width, height, channels, level, window_, window_bytes_, drain);
-  const uint8_t* prev = nullptr;
-  for (uint32_t y = 0; y < height && s == Status::kOk; ++y) {  // rows as deflate_into() reads them
-    const uint8_t* row = detail::direct_row(reader, y);
-    if (row == nullptr) {
-      uint8_t* buffer = (y & 1) != 0 ? prev_ : row_;
-      detail::read_row(reader, y, buffer);
-      row = buffer;
-    }
-    s = detail::png_deflate_row(state, row, prev);
-    prev = row;
-  }
+  if (s == Status::kOk) s = deflate_rows(state, reader);
   // The deflate stops at a failed drain; end_stream() says which failure it was.
   if (s == Status::kOk || s == Status::kTooLarge) s = detail::png_deflate_end_stream(state, stream_bytes, adler);
   return s;
