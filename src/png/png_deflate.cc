@@ -44,19 +44,36 @@ constexpr uint8_t kLenExtra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 
 constexpr uint8_t kDistExtra[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
 constexpr uint8_t kClOrder[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
 
-struct LenCodes {
-  uint8_t code[kMaxMatch + 1];
-};
-constexpr LenCodes make_len_codes() {
-  LenCodes t{};
-  for (unsigned c = 0; c < 29; ++c) {
-    const unsigned hi = c == 28 ? 258u : (c == 27 ? 257u : kLenBase[c + 1] - 1u);
-    for (unsigned l = kLenBase[c]; l <= hi && l <= kMaxMatch; ++l) t.code[l] = static_cast<uint8_t>(c);
-  }
-  t.code[258] = 28;
-  return t;
+// Deflate's length code (the symbol is 257 + it) of a match of l bytes, 3-258: l - 3 below
+// 8, else 4e + 4 + the two bits below the leading one of l - 3, e = floor(log2(l - 3)) - 2
+// (RFC 1951 3.2.5). Computed with one CLZ rather than read from a 259-byte table: it runs
+// once a run.
+TINYTB_PER_BYTE unsigned len_code(unsigned l) {
+  const unsigned v = l - static_cast<unsigned>(kMinMatch);
+  if (v < 8) return v;
+  if (l == kMaxMatch) return 28;
+#if defined(__GNUC__)
+  const unsigned e = 29u - static_cast<unsigned>(__builtin_clz(v));
+#else
+  unsigned e = 0;
+  while ((v >> (e + 3)) != 0) ++e;
+#endif
+  return 4 * e + 4 + ((v >> e) & 3u);
 }
-constexpr LenCodes kLenCode = make_len_codes();
+// The same without the builtin, checked against the RFC's table of lengths at compile time.
+constexpr bool len_code_follows_the_rfc() {
+  for (unsigned c = 0; c < 29; ++c) {
+    const unsigned last = c == 28 ? 258u : (c == 27 ? 257u : kLenBase[c + 1] - 1u);
+    for (unsigned l = kLenBase[c]; l <= last; ++l) {
+      const unsigned v = l - 3;
+      unsigned e = 0;
+      while ((v >> (e + 3)) != 0) ++e;
+      if ((v < 8 ? v : l == 258 ? 28u : 4 * e + 4 + ((v >> e) & 3u)) != c) return false;
+    }
+  }
+  return true;
+}
+static_assert(len_code_follows_the_rfc(), "length codes as RFC 1951 3.2.5");
 
 // ---- bits out ---------------------------------------------------------------------------
 
@@ -191,6 +208,16 @@ void put_literals(BitWriter* w, const uint8_t* q, const uint8_t* end, const uint
   w->size = static_cast<size_t>(out - w->out);
 }
 
+// Zeroes p[0, n) a word at a time, as clear_counts().
+void clear_bytes(uint8_t* p, size_t n) {
+  uint32_t zero = 0;
+#if defined(__GNUC__)
+  __asm__("" : "+r"(zero));
+#endif
+  for (; n >= 4; n -= 4, p += 4) memcpy(p, &zero, 4);
+  for (; n > 0; --n) *p++ = 0;
+}
+
 // Zeroes the counts p[0, n), n even, a word at a time: newlib-nano's memset (the C library
 // of Cortex-M builds with --specs=nano.specs) stores a byte at a time, three instructions
 // a byte. The zero is hidden from the optimizer so that the loop stays a loop.
@@ -219,10 +246,10 @@ static_assert(286 <= kSymMask + 1, "symbols fit below the value");
 TINYTB_PER_BYTE uint32_t val(const uint32_t* k, size_t i) { return k[i] >> kSymBits; }
 TINYTB_PER_BYTE void set_val(uint32_t* k, size_t i, uint32_t v) { k[i] = (v << kSymBits) | (k[i] & kSymMask); }
 
-// The used symbols as keys (weight << kSymBits | symbol), weight = (count >> shift) + 1:
-// the 1 keeps a halved count above zero and gives rare symbols slightly shorter codes, whose
-// lengths then cost fewer header bits (docs/png.md, "What was tried for bytes": smaller on
-// every frame group than the exact counts or count | 1),
+// The used symbols as keys (weight << kSymBits | symbol), weight = (3 count >> shift) + 2,
+// count + 2/3 in thirds: the 2 keeps a halved count above zero and gives rare symbols
+// slightly shorter codes, whose lengths then cost fewer header bits (docs/png.md, "What was
+// tried for bytes": smaller than count + 1, count | 1 or the exact counts),
 // sorted by weight and then symbol: a stable least-significant-digit radix sort over
 // 6-bit digits of the weight, starting from symbol order (a weight below 4096 takes two
 // passes). `scratch` holds the symbols between passes (n entries). Returns how many.
@@ -232,7 +259,7 @@ size_t sort_by_weight(const uint16_t* freq, size_t n, unsigned shift, uint32_t* 
   uint32_t most = 0;
   for (size_t i = 0; i < n; ++i) {
     if (freq[i] == 0) continue;
-    const uint32_t w = static_cast<uint32_t>(freq[i] >> shift) + 1u;
+    const uint32_t w = ((3u * freq[i]) >> shift) + 2u;
     keys[m++] = (w << kSymBits) | static_cast<uint32_t>(i);
     most = w > most ? w : most;
   }
@@ -255,11 +282,9 @@ size_t sort_by_weight(const uint16_t* freq, size_t n, unsigned shift, uint32_t* 
     uint16_t start[64];
     clear_counts(start, 64);
     const bool from_keys = (d & 1u) == 0;
-    // Weight of entry i of the current order (keys hold it; scratch holds symbols only).
-    auto weight = [&](size_t i) -> uint32_t {
-      return from_keys ? keys[i] >> kSymBits : (static_cast<uint32_t>(freq[scratch[i]] >> shift) + 1u);
-    };
-    for (size_t i = 0; i < m; ++i) ++start[(weight(i) >> at) & 63u];
+    // The digit's counts from keys, whichever array holds the current order: keys always
+    // holds all m keys (in this order or the one before), and the counts need no order.
+    for (size_t i = 0; i < m; ++i) ++start[((keys[i] >> kSymBits) >> at) & 63u];
     uint16_t sum = 0;
     for (unsigned b = 0; b < 64; ++b) {
       const uint16_t c = start[b];
@@ -274,7 +299,7 @@ size_t sort_by_weight(const uint16_t* freq, size_t n, unsigned shift, uint32_t* 
     } else {
       for (size_t i = 0; i < m; ++i) {
         const uint32_t sym = scratch[i];
-        const uint32_t w = static_cast<uint32_t>(freq[sym] >> shift) + 1u;
+        const uint32_t w = ((3u * freq[sym]) >> shift) + 2u;
         keys[start[(w >> at) & 63u]++] = (w << kSymBits) | sym;
       }
     }
@@ -282,14 +307,17 @@ size_t sort_by_weight(const uint16_t* freq, size_t n, unsigned shift, uint32_t* 
   if ((passes & 1u) != 0) {  // the order ended in scratch: back into keys
     for (size_t i = 0; i < m; ++i) {
       const uint32_t sym = scratch[i];
-      keys[i] = ((static_cast<uint32_t>(freq[sym] >> shift) + 1u) << kSymBits) | sym;
+      keys[i] = ((((3u * freq[sym]) >> shift) + 2u) << kSymBits) | sym;
     }
   }
   return m;
 }
 
-void build_lengths(DeflateState* s, const uint16_t* freq, size_t n, unsigned max_bits, uint8_t* len) {
-  memset(len, 0, n);
+// Also counts the codes of each length into count[0, 16) (count[0] = 0), for build_codes(),
+// and returns the bits of the alphabet's symbols with these codes (sum of count x length).
+uint32_t build_lengths(DeflateState* s, const uint16_t* freq, size_t n, unsigned max_bits, uint8_t* len,
+                       uint16_t* count) {
+  clear_bytes(len, n);
   uint32_t* a = s->key;
   uint16_t* scratch = s->lit_code;  // free until build_codes() fills it, after every length is built
   for (unsigned shift = 0;; ++shift) {
@@ -341,8 +369,15 @@ void build_lengths(DeflateState* s, const uint16_t* freq, size_t n, unsigned max
       used = 0;
     }
     if (val(a, 0) <= max_bits) {
-      for (size_t k = 0; k < m; ++k) len[a[k] & kSymMask] = static_cast<uint8_t>(val(a, k));
-      return;
+      clear_counts(count, 16);
+      uint32_t bits = 0;
+      for (size_t k = 0; k < m; ++k) {
+        const uint32_t l = val(a, k), sym = a[k] & kSymMask;
+        len[sym] = static_cast<uint8_t>(l);
+        ++count[l];
+        bits += freq[sym] * l;
+      }
+      return bits;
     }
   }
 }
@@ -361,14 +396,27 @@ constexpr ByteReverse make_byte_reverse() {
 }
 constexpr ByteReverse kReverse = make_byte_reverse();
 
+// The low l bits of v (a code of l <= 15 bits) in reverse order, for the LSB-first stream.
+// Cores with RBIT (Armv7-M, Armv8-M mainline: M3, M4, M7, M33, M55) reverse a word in one
+// instruction, and the 256-byte table is not linked; the others look both bytes up.
+TINYTB_PER_BYTE uint32_t reverse_code(uint32_t v, uint32_t l) {
+#if defined(__GNUC__) && (defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || \
+                          defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8_1M_MAIN__))
+  uint32_t r;
+  __asm__("rbit %0, %1" : "=r"(r) : "r"(v));
+  return r >> (32 - l);
+#else
+  const uint32_t r = (static_cast<uint32_t>(kReverse.byte[v & 0xFFu]) << 8) | kReverse.byte[(v >> 8) & 0xFFu];
+  return r >> (16 - l);
+#endif
+}
+
 // Canonical codes (RFC 1951, 3.2.2), bit-reversed for the LSB-first stream: into code[]
 // as they are, or with each code's length in the upper half (Code = uint32_t), the form the
 // symbol loops read with one load.
+// `count`: how many codes of each length (build_lengths()), count[0] = 0.
 template <typename Code>
-void build_codes(const uint8_t* len, size_t n, Code* code) {
-  uint16_t count[16] = {};
-  for (size_t i = 0; i < n; ++i) ++count[len[i]];
-  count[0] = 0;
+void build_codes(const uint8_t* len, size_t n, Code* code, const uint16_t* count) {
   uint16_t next[16] = {};
   uint32_t c = 0;
   for (unsigned b = 1; b < 16; ++b) {
@@ -378,10 +426,26 @@ void build_codes(const uint8_t* len, size_t n, Code* code) {
   for (size_t i = 0; i < n; ++i) {
     const unsigned l = len[i];
     if (l == 0) continue;
-    const uint32_t v = next[l]++;
-    const uint32_t r = (static_cast<uint32_t>(kReverse.byte[v & 0xFFu]) << 8) | kReverse.byte[(v >> 8) & 0xFFu];
-    code[i] = static_cast<Code>((r >> (16 - l)) | (sizeof(Code) == 4 ? l << 16 : 0u));
+    code[i] = static_cast<Code>(reverse_code(next[l]++, l) | (sizeof(Code) == 4 ? l << 16 : 0u));
   }
+}
+
+// Deflate's fixed literal/length codes (RFC 1951 3.2.6) of the symbols a block uses
+// (freq not zero), into len and, as build_codes<uint32_t> gives them, code: consecutive
+// codes of 8 bits from 0x30 for 0-143, 9 bits from 0x190 for 144-255, 7 bits from 0 for
+// 256-279 and 8 bits from 0xC0 for 280-285. No counting, no sort; unused symbols are left
+// alone (nothing reads them).
+uint32_t fixed_codes(const uint16_t* freq, uint8_t* len, uint32_t* code) {
+  uint32_t bits = 0;  // returned as build_lengths() does
+  for (uint32_t i = 0; i < 286; ++i) {
+    if (freq[i] == 0) continue;
+    const uint32_t l = i < 144 ? 8 : i < 256 ? 9 : i < 280 ? 7 : 8;
+    const uint32_t v = i < 144 ? 0x30 + i : i < 256 ? 0x190 - 144 + i : i < 280 ? i - 256 : 0xC0 - 280 + i;
+    len[i] = static_cast<uint8_t>(l);
+    code[i] = reverse_code(v, l) | (l << 16);
+    bits += freq[i] * l;
+  }
+  return bits;
 }
 
 // ---- blocks -------------------------------------------------------------------------------
@@ -390,7 +454,7 @@ void emit_block(DeflateState* s, bool final);
 
 // A run: `len` copies of the byte before it (a match at distance 1).
 void record_run(DeflateState* s, size_t len) {
-  const unsigned lc = kLenCode.code[len];
+  const unsigned lc = len_code(static_cast<unsigned>(len));
   ++s->lit_freq[257 + lc];
   ++s->dist_freq[0];
   s->match[s->matches++] = static_cast<uint32_t>((s->run << 8) | (len - kMinMatch));
@@ -475,6 +539,11 @@ void parse(DeflateState* s, size_t limit) {
     }
     const size_t most = end - p < kMaxMatch ? end - p : kMaxMatch;
     size_t l = 4;
+    const uint32_t repeated = v * 0x01010101u;  // long runs (flat areas) four bytes a step
+    for (uint32_t word; l + 4 <= most; l += 4) {
+      memcpy(&word, b + p + l, 4);
+      if (word != repeated) break;
+    }
     while (l < most && b[p + l] == v) ++l;
     s->pos = p + l;
     s->run = p - lit_start;
@@ -487,39 +556,46 @@ void parse(DeflateState* s, size_t limit) {
 }
 
 // The code lengths of both alphabets as code-length symbols (RFC 1951 3.2.7): 16 repeats
-// the previous length 3-6 times, 17 and 18 give 3-10 and 11-138 zeros.
-// Each symbol goes to add(sym, extra); emit_block keeps them in the Huffman scratch for
-// the header (not on the stack: 632 bytes saved on the deepest call).
-template <typename Add>
-void run_length(const uint8_t* lens, size_t n, Add&& add) {
+// the previous length 3-6 times, 17 and 18 give 3-10 and 11-138 zeros. Each symbol goes
+// into syms as (extra << 5) | sym, counted in freq; returns how many. lens[n] must hold a
+// value that is no length (0xFF): the scans for equal lengths stop there. emit_block keeps
+// them in the Huffman scratch for the header (not on the stack: 632 bytes saved on the
+// deepest call).
+TINYTB_PER_BYTE void put_cl(uint16_t* freq, uint16_t*& syms, unsigned sym, size_t extra) {
+  ++freq[sym];
+  *syms++ = static_cast<uint16_t>((extra << 5) | sym);
+}
+size_t run_length(const uint8_t* lens, size_t n, uint16_t* freq, uint16_t* syms) {
+  uint16_t* const first = syms;
   size_t i = 0;
   while (i < n) {
     const uint8_t v = lens[i];
     size_t r = 1;
-    while (i + r < n && lens[i + r] == v) ++r;
+    while (lens[i + r] == v) ++r;  // stops at lens[n] at the latest (the caller's 0xFF)
     size_t left = r;
     if (v == 0) {
       while (left >= 11) {
         const size_t t = left < 138 ? left : 138;
-        add(18, t - 11);
+        put_cl(freq, syms, 18, t - 11);
         left -= t;
       }
       if (left >= 3) {
-        add(17, left - 3);
+        put_cl(freq, syms, 17, left - 3);
         left = 0;
       }
     } else {
-      add(v, 0);
+      put_cl(freq, syms, v, 0);
       --left;
       while (left >= 3) {
         const size_t t = left < 6 ? left : 6;
-        add(16, t - 3);
+        put_cl(freq, syms, 16, t - 3);
         left -= t;
       }
     }
-    for (; left > 0; --left) add(v, 0);
+    for (; left > 0; --left) put_cl(freq, syms, v, 0);
     i += r;
   }
+  return static_cast<size_t>(syms - first);
 }
 
 // Streamed output: the window's whole bytes to the drain; the bits still pending stay.
@@ -575,43 +651,46 @@ void emit_block(DeflateState* s, bool final) {
     for (size_t i = 0; i < 256; ++i) s->lit_freq[i] = static_cast<uint16_t>(s->lit_freq[i] + s->key[i]);
   }
   s->lit_freq[256] = 1;
-  build_lengths(s, s->lit_freq, 286, 15, s->lit_len);
-  build_lengths(s, s->dist_freq, 30, 15, s->dist_len);
+  const bool fixed = s->fixed;
   size_t hlit = 286, hdist = 30;
-  while (hlit > 257 && s->lit_len[hlit - 1] == 0) --hlit;
-  while (hdist > 1 && s->dist_len[hdist - 1] == 0) --hdist;
-  // One sequence of code lengths for both alphabets, run-length coded. It lives in the
-  // Huffman scratch past the 19 keys the code-length code's construction uses (the
-  // literal counts parse() kept there were merged above).
-  uint8_t* const lens = reinterpret_cast<uint8_t*>(s->key + 32);
-  static_assert(sizeof(DeflateState::key) >= 32 * sizeof(uint32_t) + 286 + 30, "lens fit the scratch");
-  memcpy(lens, s->lit_len, hlit);
-  memcpy(lens + hlit, s->dist_len, hdist);
   // The code-length symbols as run_length() finds them, each (extra << 5) | sym, kept in
-  // the scratch past `lens` for the header: one pass over the lengths instead of two.
+  // the scratch past the lengths for the header: one pass over the lengths instead of two.
   uint16_t* const cl_syms = reinterpret_cast<uint16_t*>(s->key + 32 + 80);
   static_assert(sizeof(DeflateState::key) >= (32 + 80) * sizeof(uint32_t) + 316 * sizeof(uint16_t),
                 "the code-length symbols fit the scratch");
   size_t cl_count = 0;
   uint16_t cl_freq[19] = {};
-  run_length(lens, hlit + hdist, [&](unsigned sym, size_t extra) {
-    ++cl_freq[sym];
-    cl_syms[cl_count++] = static_cast<uint16_t>((extra << 5) | sym);
-  });
-
   uint8_t cl_len[19];
   uint16_t cl_code[19];
-  build_lengths(s, cl_freq, 19, 7, cl_len);
-  build_codes(cl_len, 19, cl_code);
   size_t hclen = 19;
-  while (hclen > 4 && cl_len[kClOrder[hclen - 1]] == 0) --hclen;
-
-  // Cost in bits of the dynamic block, against a stored one.
-  uint64_t cost = 3 + 14 + 3 * hclen;
-  for (unsigned sym = 0; sym < 19; ++sym) {
-    cost += static_cast<uint64_t>(cl_freq[sym]) * (cl_len[sym] + (sym == 16 ? 2u : sym == 17 ? 3u : sym == 18 ? 7u : 0u));
+  uint16_t lit_lengths[16], dist_lengths[16];  // codes of each length (build_lengths)
+  uint64_t cost = 3;  // the block's cost in bits (against a stored one): its type first
+  if (fixed) {  // the codes go into the Huffman scratch at once: no header needs it
+    cost += fixed_codes(s->lit_freq, s->lit_len, s->key);
+    s->dist_len[0] = 5;  // distance 1, the only one used (dist_freq is zero elsewhere): code 0
+  } else {
+    cost += build_lengths(s, s->lit_freq, 286, 15, s->lit_len, lit_lengths);
+    build_lengths(s, s->dist_freq, 30, 15, s->dist_len, dist_lengths);
+    while (hlit > 257 && s->lit_len[hlit - 1] == 0) --hlit;
+    while (hdist > 1 && s->dist_len[hdist - 1] == 0) --hdist;
+    // One sequence of code lengths for both alphabets, run-length coded. It lives in the
+    // Huffman scratch past the 19 keys the code-length code's construction uses (the
+    // literal counts parse() kept there were merged above).
+    uint8_t* const lens = reinterpret_cast<uint8_t*>(s->key + 32);
+    static_assert(32 * sizeof(uint32_t) + 286 + 30 + 1 <= (32 + 80) * sizeof(uint32_t), "lens fit before cl_syms");
+    memcpy(lens, s->lit_len, hlit);
+    memcpy(lens + hlit, s->dist_len, hdist);
+    lens[hlit + hdist] = 0xFF;  // no length: run_length()'s scans stop there
+    cl_count = run_length(lens, hlit + hdist, cl_freq, cl_syms);
+    uint16_t cl_lengths[16];
+    build_lengths(s, cl_freq, 19, 7, cl_len, cl_lengths);
+    build_codes(cl_len, 19, cl_code, cl_lengths);
+    while (hclen > 4 && cl_len[kClOrder[hclen - 1]] == 0) --hclen;
+    cost += 14 + 3 * hclen;
+    for (unsigned sym = 0; sym < 19; ++sym) {
+      cost += static_cast<uint64_t>(cl_freq[sym]) * (cl_len[sym] + (sym == 16 ? 2u : sym == 17 ? 3u : sym == 18 ? 7u : 0u));
+    }
   }
-  for (size_t i = 0; i < 286; ++i) cost += static_cast<uint64_t>(s->lit_freq[i]) * s->lit_len[i];
   for (size_t i = 0; i < 29; ++i) cost += static_cast<uint64_t>(s->lit_freq[257 + i]) * kLenExtra[i];
   for (size_t i = 0; i < 30; ++i) cost += static_cast<uint64_t>(s->dist_freq[i]) * (s->dist_len[i] + kDistExtra[i]);
   const uint64_t stored_cost = 3 + 7 + 32 + 8 * static_cast<uint64_t>(bytes);
@@ -642,26 +721,30 @@ void emit_block(DeflateState* s, bool final) {
   } else {
     // Every whole byte of this block fits: no check per symbol. Bits go out kFlushBits at a
     // time and only when complete, so nothing is written past the block's last byte.
-    build_codes(s->dist_len, 30, s->dist_code);
-    // The header through the state's writer (the run-length pass takes it by pointer), the
-    // symbols through the local copy, which no pointer outlives.
-    BitWriter* const hw = &s->w;
-    window_room(s, hw, kMaxHeaderBytes + 8);
-    put_bits_unchecked(hw, (final ? 1u : 0u) | (2u << 1), 3);
-    put_bits_unchecked(hw, static_cast<uint32_t>(hlit - 257), 5);
-    put_bits_unchecked(hw, static_cast<uint32_t>(hdist - 1), 5);
-    put_bits_unchecked(hw, static_cast<uint32_t>(hclen - 4), 4);
-    for (size_t i = 0; i < hclen; ++i) put_bits_unchecked(hw, cl_len[kClOrder[i]], 3);
-    for (size_t i = 0; i < cl_count; ++i) {
-      const unsigned sym = cl_syms[i] & 31u, extra = cl_syms[i] >> 5;
-      put_bits_unchecked(hw, cl_code[sym], cl_len[sym]);
-      if (sym >= 16) put_bits_unchecked(hw, extra, sym == 16 ? 2u : sym == 17 ? 3u : 7u);
+    if (fixed) {
+      s->dist_code[0] = 0;  // distance 1, the only one used: 5 zero bits
+    } else {
+      build_codes(s->dist_len, 30, s->dist_code, dist_lengths);
     }
-    w = s->w;
+    // The header and the symbols through the local copy, which no pointer outlives.
+    BitWriter* const hw = &w;
+    window_room(s, hw, kMaxHeaderBytes + 8);
+    put_bits_unchecked(hw, (final ? 1u : 0u) | ((fixed ? 1u : 2u) << 1), 3);
+    if (!fixed) {  // fixed codes have no header: they are RFC 1951's
+      put_bits_unchecked(hw, static_cast<uint32_t>(hlit - 257), 5);
+      put_bits_unchecked(hw, static_cast<uint32_t>(hdist - 1), 5);
+      put_bits_unchecked(hw, static_cast<uint32_t>(hclen - 4), 4);
+      for (size_t i = 0; i < hclen; ++i) put_bits_unchecked(hw, cl_len[kClOrder[i]], 3);
+      for (size_t i = 0; i < cl_count; ++i) {
+        const unsigned sym = cl_syms[i] & 31u, extra = cl_syms[i] >> 5;
+        put_bits_unchecked(hw, cl_code[sym], cl_len[sym]);
+        if (sym >= 16) put_bits_unchecked(hw, extra, sym == 16 ? 2u : sym == 17 ? 3u : 7u);
+      }
+    }
     // The literal/length codes with their lengths, one word a symbol, in the Huffman
     // scratch (free once the header is out).
     uint32_t* const lit_code = s->key;
-    build_codes(s->lit_len, 286, lit_code);
+    if (!fixed) build_codes(s->lit_len, 286, lit_code, lit_lengths);
     const uint8_t* const buf = s->buf;
     size_t p = start;
     for (size_t k = 0; k < s->matches; ++k) {
@@ -675,7 +758,7 @@ void emit_block(DeflateState* s, bool final) {
       }
       p = lit_end;
       const unsigned len = (rec & 0xFFu) + kMinMatch;
-      const unsigned lc = kLenCode.code[len];
+      const unsigned lc = len_code(static_cast<unsigned>(len));
       put_bits_unchecked(&w, lit_code[257 + lc] & 0xFFFFu, lit_code[257 + lc] >> 16);
       if (kLenExtra[lc] != 0) put_bits_unchecked(&w, len - kLenBase[lc], kLenExtra[lc]);
       put_bits_unchecked(&w, s->dist_code[0], s->dist_len[0]);  // distance 1: code 0, no extra bits
@@ -691,6 +774,7 @@ void emit_block(DeflateState* s, bool final) {
   }
   s->w = w;
   if (s->drain.write != nullptr) drain_window(s);
+  if (final) return;  // nothing counts after the last block
   clear_counts(s->lit_freq, 286);
   clear_counts(s->dist_freq, 30);
   if (kWideParse) memset(s->key, 0, 256 * sizeof(s->key[0]));
@@ -705,13 +789,81 @@ namespace {
 
 // ---- the stream ------------------------------------------------------------------------------
 
-// Close the block over everything buffered and keep only its last byte (what a run
-// at the start of the next block repeats).
+// The Adler-32 takes the bytes buffered since it last did: once a buffer (make_room) and
+// at the end, not once a row (a call costs about 60 instructions on a Cortex-M4 besides
+// its bytes).
+void take_adler(DeflateState* s) {
+  s->adler = adler32_update(s->adler, s->buf + s->adler_from, s->end - s->adler_from);
+  s->adler_from = static_cast<uint16_t>(s->end);  // kDeflateBuffer <= 32768
+}
+
+// log2(x) in 1/4096 bit, x >= 1, to within 0.0014 bit (split_pays() compares sums over
+// thousands of symbols that differ by tens of bits). The fraction, log2(1 + t) for t in
+// [0, 1) taken as 16 bits, from a cubic: t * (1.4235 - t * (0.5877 - t * 0.1656)).
+uint32_t log2_q12(uint32_t x) {
+#if defined(__GNUC__)
+  const uint32_t e = 31u - static_cast<uint32_t>(__builtin_clz(x));
+#else
+  uint32_t e = 0;
+  while ((x >> e) > 1) ++e;
+#endif
+  const uint32_t t = ((x << (31u - e)) >> 15) & 0xFFFFu;
+  const uint32_t c = 5831u - ((t * (2407u - ((t * 678u) >> 16))) >> 16);
+  return (e << 12) + ((t * c) >> 16);
+}
+TINYTB_PER_BYTE uint32_t xlog2(uint32_t x) { return x * log2_q12(x); }  // x log2 x, 1/4096 bit
+
+// Whether the open block, parsed up to s->pos (its counts), costs fewer bits ended there,
+// the rest of the buffer (its bytes, counted as literals) starting the next block, than
+// with the rest in it. Estimated: each block's symbols at their entropy, kSplitTableBits of
+// code table for each symbol both blocks list, and kSplitBlockBits for the second block's
+// header (docs/png.md, "What was tried for bytes", has the measurements).
+constexpr uint32_t kSplitTableBits = 3;
+constexpr uint32_t kSplitBlockBits = 100;
+bool split_pays(DeflateState* s) {
+  uint16_t* const rest = s->lit_code;  // scratch until the block's codes are built
+  clear_counts(rest, 286);
+  for (size_t p = s->pos; p < s->end; ++p) ++rest[s->buf[p]];
+  if (kWideParse) {  // parse()'s second table of literal counts joins the first
+    for (size_t i = 0; i < 256; ++i) s->lit_freq[i] = static_cast<uint16_t>(s->lit_freq[i] + s->key[i]);
+    memset(s->key, 0, 256 * sizeof(s->key[0]));
+  }
+  // est(A) + est(B) < est(A + B), est(X) = |X| log2 |X| - sum(x log2 x) + its tables.
+  uint32_t n_a = 0, shared = 0, joined = 0, apart = 0;
+  for (size_t i = 0; i < 286; ++i) {
+    const uint32_t a = s->lit_freq[i], b = rest[i];
+    n_a += a;
+    if (a == 0 || b == 0) continue;  // the same in one block as in two
+    joined += xlog2(a + b);
+    apart += xlog2(a) + xlog2(b);
+    ++shared;
+  }
+  const uint32_t n_b = static_cast<uint32_t>(s->end - s->pos);
+  return xlog2(n_a) + xlog2(n_b) + joined + 4096 * (kSplitTableBits * shared + kSplitBlockBits) <
+         xlog2(n_a + n_b) + apart;
+}
+
+// Close the block over everything buffered and keep only its last byte (what a run at the
+// start of the next block repeats). kDefault ends it at half or else three quarters of
+// the buffer instead when split_pays() (the statistics change there), and keeps the rest,
+// not parsed yet, for the next block: on the bench's frames up to 0.1% fewer bytes for
+// 8-14 more Cortex-M4 instructions a byte (docs/png.md, "What was tried for bytes").
 void make_room(DeflateState* s) {
-  parse(s, s->end);
+  take_adler(s);
+  const size_t start = s->block_start, n = s->end - start;
+  bool early = false;
+  for (size_t q = 2; s->level == DeflateLevel::kDefault && n >= kDeflateBuffer / 2 && q < 4 && !early; ++q) {
+    parse(s, start + n * q / 4);
+    if (s->block_start != start || s->pos >= s->end) break;  // the run list closed a block; or no rest
+    early = split_pays(s);
+  }
+  if (!early) parse(s, s->end);
   emit_block(s, false);
-  s->buf[0] = s->buf[s->end - 1];
-  s->end = s->pos = s->block_start = 1;
+  const size_t keep = s->end - s->pos;  // 0 unless the block ended early
+  memmove(s->buf, s->buf + s->pos - 1, keep + 1);
+  s->end = 1 + keep;
+  s->adler_from = static_cast<uint16_t>(s->end);
+  s->pos = s->block_start = 1;
 }
 
 // ---- PNG row filters (PNG 9.2) ----------------------------------------------------------------
@@ -842,6 +994,47 @@ TINYTB_PER_BYTE void filter_chunk(const uint8_t* TINYTB_RESTRICT x, const uint8_
   }
 }
 
+#if TINYTB_DEFLATE_SIMD32
+// `steps` words of a row under Paeth, four bytes a step: x from px, the byte above from
+// pb, their left neighbours bpp bytes before. A function of its own, its pointers at the
+// span's end and one index counting up to zero (also the loop's count), x loaded after
+// the predictor: then the loop keeps everything in registers (inlined with one index,
+// -Os spilled a word and reloaded the loop's end every step: 33 instructions a word, now
+// 28). The empty asm hides that the left pointers are the others minus bpp, which GCC
+// would otherwise recompute every step.
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+void filter_words(const uint8_t* px, const uint8_t* pb, size_t bpp, uint8_t* dst, size_t steps) {
+  // Every pointer at its span's end, and one index from -4 * steps up to 0: the index is
+  // also the loop's count.
+  const ptrdiff_t bytes = static_cast<ptrdiff_t>(steps << 2);
+  px += bytes;
+  pb += bytes;
+  dst += bytes;
+  const uint8_t* pa = px - bpp;
+  const uint8_t* pc = pb - bpp;
+#if defined(__GNUC__)
+  __asm__("" : "+r"(pa), "+r"(pc));
+#endif
+  ptrdiff_t k = -bytes;
+  do {  // the test at the bottom: -Os otherwise branches twice a step
+    uint32_t a, b, c, x;
+    memcpy(&a, pa + k, 4);
+    memcpy(&b, pb + k, 4);
+    memcpy(&c, pc + k, 4);
+    const uint32_t pred = paeth4(a, b, c);
+#if defined(__GNUC__)
+    __asm__("" : : "r"(pred) : "memory");  // x loaded after the predictor: one register less across it
+#endif
+    memcpy(&x, px + k, 4);
+    const uint32_t f = __usub8(x, pred);
+    memcpy(dst + k, &f, 4);
+    k += 4;
+  } while (k != 0);
+}
+#endif
+
 // Bytes [i, i1) of a row (i >= bpp, prev not null) under `type`, whole chunks first (on
 // a core with the DSP instructions, four bytes a step instead: USUB8 subtracts byte-wise
 // mod 256, UHADD8 is (a + b) >> 1 byte-wise, paeth4() is Paeth's predictor; same bytes).
@@ -851,15 +1044,23 @@ __attribute__((noinline))  // its own registers: inlined into apply_type, -Os sp
 #endif
 uint8_t* filter_span(const uint8_t* r, const uint8_t* prev, size_t i, size_t i1, size_t bpp, uint8_t* dst) {
 #if TINYTB_DEFLATE_SIMD32
+  if (kType == 4 && i + 4 <= i1) {
+    const size_t steps = (i1 - i) >> 2;
+    filter_words(r + i, prev + i, bpp, dst, steps);
+    // The last 1-3 bytes as one more word ending at i1, over bytes just written (the same
+    // values): one step instead of Paeth's predictor a byte at a time.
+    const size_t tail = (i1 - i) & 3u;
+    if (tail != 0) filter_words(r + i1 - 4, prev + i1 - 4, bpp, dst + (i1 - i) - 4, 1);
+    return dst + (i1 - i);
+  }
   if (i + 4 <= i1) {
     const size_t stop = i + ((i1 - i) & ~size_t{3});
     do {  // the test at the bottom: -Os otherwise branches twice a step
-      uint32_t x, a, b, c;
+      uint32_t x, a, b;
       memcpy(&x, r + i, 4);
       memcpy(&a, r + i - bpp, 4);
       memcpy(&b, prev + i, 4);
-      memcpy(&c, prev + i - bpp, 4);
-      const uint32_t f = __usub8(x, kType == 1 ? a : kType == 2 ? b : kType == 3 ? __uhadd8(a, b) : paeth4(a, b, c));
+      const uint32_t f = __usub8(x, kType == 1 ? a : kType == 2 ? b : __uhadd8(a, b));
       memcpy(dst, &f, 4);
       i += 4;
       dst += 4;
@@ -1036,69 +1237,107 @@ int choose_filter(DeflateLevel level, const uint8_t* row, const uint8_t* prev, s
 }
 
 // Frames whose filtered bytes fit this (half the buffer) are tiny: the whole image is one
-// block, and the other half holds it unfiltered. On the 28x28 digits (dark background,
+// block, and the other half can hold a copy (finish_tiny). On the 28x28 digits (dark background,
 // strokes of a few near-white values) no filter at all codes 9-15% smaller than the
 // least-sum choice, which trades the few repeated values for many different differences.
 constexpr size_t kTinyFrame = kDeflateBuffer / 2;
 
-// log2(x) in sixteenths of a bit, x >= 1 (to within a sixteenth).
-TINYTB_PER_BYTE uint32_t log2_16(uint32_t x) {
-  static constexpr uint8_t kFraction[16] = {0, 1, 3, 4, 5, 6, 7, 9, 9, 10, 11, 12, 13, 14, 15, 16};
-#if defined(__GNUC__)
-  const uint32_t e = 31u - static_cast<uint32_t>(__builtin_clz(x));  // one CLZ on a Cortex-M3 and later
-#else
-  uint32_t e = 0;
-  while ((x >> e) > 1) ++e;
-#endif
-  const uint32_t m = e >= 4 ? (x >> (e - 4)) & 15u : (x << (4 - e)) & 15u;
-  return 16 * e + kFraction[m];
-}
+// log2(x) in sixteenths of a bit, x >= 1 (log2_q12() rounded: no table of its own).
+TINYTB_PER_BYTE uint32_t log2_16(uint32_t x) { return (log2_q12(x) + 128u) >> 8; }
 
-// The bits of b[0, n) as one block, estimated in sixteenths of a bit: literals and runs
-// counted as parse() finds them, each symbol at its entropy, plus the extra bits of the
-// lengths and about 5 bits of code table for each symbol used. Counts in s->lit_freq,
-// which is zero before and after (nothing is parsed until the frame ends).
-uint32_t estimate_bits(DeflateState* s, const uint8_t* b, size_t n) {
+// The bits of the open block (a whole tiny frame of n bytes, parsed) estimated in
+// sixteenths of a bit from its counts: each symbol at its entropy, plus the extra bits of
+// the lengths, 1 bit for each distance and about 5 bits of code table for each symbol
+// used. Also the exact bits of the block with deflate's fixed codes (`fixed`) and the bytes
+// its runs cover (`in_runs`: those that are not literals).
+struct TinyCost {
+  uint32_t bits, fixed, in_runs;
+};
+TinyCost tiny_cost(DeflateState* s, size_t n) {
   uint16_t* f = s->lit_freq;
-  uint32_t extra = 0, symbols = 1;
-  ++f[b[0]];
-  for (size_t p = 1; p < n; ++symbols) {
-    const uint8_t v = b[p];
-    if (v != b[p - 1] || p + 4 > n || b[p + 1] != v || b[p + 2] != v || b[p + 3] != v) {
-      ++f[v];
-      ++p;
-      continue;
+  if (kWideParse) {  // parse()'s second table of literal counts joins the first
+    for (size_t i = 0; i < 256; ++i) {
+      f[i] = static_cast<uint16_t>(f[i] + s->key[i]);
+      s->key[i] = 0;
     }
-    const size_t most = n - p < kMaxMatch ? n - p : kMaxMatch;
-    size_t l = 4;
-    const uint32_t repeated = v * 0x01010101u;  // a tiny frame's background: runs four bytes a step
-    for (uint32_t word; l + 4 <= most; l += 4) {
-      memcpy(&word, b + p + l, 4);
-      if (word != repeated) break;
-    }
-    while (l < most && b[p + l] == v) ++l;
-    const unsigned lc = kLenCode.code[l];
-    ++f[257 + lc];
-    extra += kLenExtra[lc] + 1u;  // and the distance code, 1 bit or so
-    p += l;
   }
+  // The literals: those before each run of the run list and those after the last.
+  uint32_t literals = static_cast<uint32_t>(s->run), extra = 0;
+  for (size_t k = 0; k < s->matches; ++k) literals += s->match[k] >> 8;
+  for (size_t i = 0; i < 29; ++i) extra += f[257 + i] * (kLenExtra[i] + 1u);
+  const uint32_t symbols = literals + static_cast<uint32_t>(s->matches);
   const uint32_t total = log2_16(symbols);
   uint32_t bits = 16 * extra;
+  // Fixed codes: the block type and end-of-block, each run's distance code at 5 bits (4
+  // more than `extra` counts), literals at 8 or 9 bits, lengths at 7 or 8.
+  uint32_t fixed = 3 + 7 + extra;
   for (size_t i = 0; i < 286; ++i) {
     if (f[i] == 0) continue;
     bits += f[i] * (total - log2_16(f[i])) + 16 * 5;
-    f[i] = 0;
+    fixed += f[i] * (i < 144 ? 8u : i < 256 ? 9u : i < 280 ? 7u + 4u : 8u + 4u);
   }
-  return bits;
+  return TinyCost{bits, fixed, static_cast<uint32_t>(n - literals)};
 }
 
-// A tiny frame: keep the unfiltered form (buf's upper half) when it is estimated cheaper.
-void prefer_unfiltered(DeflateState* s) {
+// Forget the parse of the open block (nothing of it written yet): buf[0, end) is parsed
+// again from its start.
+void restart_parse(DeflateState* s) {
+  clear_counts(s->lit_freq, 286);
+  clear_counts(s->dist_freq, 30);
+  if (kWideParse) memset(s->key, 0, 256 * sizeof(s->key[0]));
+  s->pos = s->matches = s->run = 0;
+}
+
+// One row filtered as the level chooses into buf, closing blocks as it fills.
+void filter_row(DeflateState* s, const uint8_t* row, const uint8_t* prev) {
+  const size_t n = static_cast<size_t>(s->width) * s->channels;
+  const int type = choose_filter(s->level, row, prev, n, s->channels);
+  // The filter byte, then the row, written straight into the deflate buffer.
+  if (s->end == kDeflateBuffer) make_room(s);
+  s->buf[s->end++] = static_cast<uint8_t>(type);
+  if (kDeflateBuffer - s->end >= n) {  // the whole row fits: most rows
+    apply_type(type, row, prev, 0, n, s->channels, s->buf + s->end);
+    s->end += n;
+    return;
+  }
+  for (size_t i = 0; i < n;) {
+    if (s->end == kDeflateBuffer) make_room(s);
+    const size_t room = kDeflateBuffer - s->end;
+    const size_t take = n - i < room ? n - i : room;
+    apply_type(type, row, prev, i, i + take, s->channels, s->buf + s->end);
+    s->end += take;
+    i += take;
+  }
+}
+
+// A tiny frame at its end: its rows are in buf unfiltered (type 0), and are parsed as
+// one block. Mostly runs (at least half its bytes, and at most 3 bits a byte estimated:
+// the 28x28 digits' dark background) it stays so, with no filter tried (kFast codes it
+// with the fixed codes when they take at most 4 bits a byte). Otherwise the rows are
+// filtered as the level chooses, from a copy in buf's upper half, and the form estimated
+// cheaper is kept. A parse that fills the run list writes a block: that form is kept.
+void finish_tiny(DeflateState* s) {
   if (!s->tiny) return;
-  const uint8_t* none = s->buf + kTinyFrame;
-  if (estimate_bits(s, none, s->end) >= estimate_bits(s, s->buf, s->end)) return;
-  memcpy(s->buf, none, s->end);
-  s->adler = adler32_update(kAdler32Init, s->buf, s->end);
+  const size_t n = s->end;
+  parse(s, n);
+  const TinyCost none = tiny_cost(s, n);
+  const bool written = s->block_start != 0;
+  if (!written && 2 * none.in_runs >= n && none.bits <= 16 * 3 * n) {
+    s->fixed = s->level == DeflateLevel::kFast && none.fixed <= 4 * n;
+  } else if (!written) {
+    uint8_t* const copy = s->buf + kTinyFrame;
+    memcpy(copy, s->buf, n);
+    restart_parse(s);
+    s->end = 0;
+    const size_t stride = 1 + static_cast<size_t>(s->width) * s->channels;
+    for (size_t at = 1; at < n; at += stride) filter_row(s, copy + at, at > 1 ? copy + at - stride : nullptr);
+    parse(s, n);
+    if (s->block_start == 0 && none.bits < tiny_cost(s, n).bits) {
+      memcpy(s->buf, copy, n);
+      restart_parse(s);
+      parse(s, n);
+    }
+  }
 }
 
 }  // namespace
@@ -1143,8 +1382,10 @@ Status png_deflate_begin(DeflateState* s, uint32_t width, uint32_t height, uint8
   s->height = height;
   s->channels = channels;
   s->rows = 0;
+  s->fixed = false;
   s->tiny = static_cast<size_t>(height) * (1 + static_cast<size_t>(width) * channels) <= kTinyFrame;
   s->adler = kAdler32Init;
+  s->adler_from = 0;
   return Status::kOk;
 }
 
@@ -1153,32 +1394,14 @@ Status png_deflate_row(DeflateState* s, const uint8_t* row, const uint8_t* prev)
     return Status::kInvalidArgument;
   }
   if (s->w.overflow) return Status::kTooLarge;
-  const size_t n = static_cast<size_t>(s->width) * s->channels;
-  const int type = choose_filter(s->level, row, prev, n, s->channels);
-  uint32_t adler = s->adler;
-  // The filter byte, then the row, written straight into the deflate buffer.
-  if (s->end == kDeflateBuffer) make_room(s);
-  if (s->tiny) {  // the row unfiltered too, for prefer_unfiltered()
-    s->buf[kTinyFrame + s->end] = 0;
-    memcpy(s->buf + kTinyFrame + s->end + 1, row, n);
+  if (s->tiny) {  // kept unfiltered until end(): finish_tiny()
+    const size_t n = static_cast<size_t>(s->width) * s->channels;
+    s->buf[s->end] = 0;
+    memcpy(s->buf + s->end + 1, row, n);
+    s->end += 1 + n;
+  } else {
+    filter_row(s, row, prev);
   }
-  // The Adler-32 takes what was written since `from` whenever the buffer is emptied, and at
-  // the end: one call a row, not one for the filter byte and one for the rest.
-  size_t from = s->end;
-  s->buf[s->end++] = static_cast<uint8_t>(type);
-  for (size_t i = 0; i < n;) {
-    if (s->end == kDeflateBuffer) {
-      adler = adler32_update(adler, s->buf + from, s->end - from);
-      make_room(s);
-      from = s->end;
-    }
-    const size_t room = kDeflateBuffer - s->end;
-    const size_t take = n - i < room ? n - i : room;
-    apply_type(type, row, prev, i, i + take, s->channels, s->buf + s->end);
-    s->end += take;
-    i += take;
-  }
-  s->adler = adler32_update(adler, s->buf + from, s->end - from);
   ++s->rows;
   return s->w.overflow ? Status::kTooLarge : Status::kOk;
 }
@@ -1188,7 +1411,8 @@ Status png_deflate_end(DeflateState* s, size_t* size) {
   uint8_t* const out = s->png;
   s->png = nullptr;  // the stream is over, whatever happens below
   if (s->w.overflow) return Status::kTooLarge;
-  prefer_unfiltered(s);
+  finish_tiny(s);
+  take_adler(s);
   parse(s, s->end);
   emit_block(s, true);
   align_bits(&s->w);
@@ -1225,7 +1449,8 @@ Status png_deflate_end_stream(DeflateState* s, size_t* stream_bytes, uint32_t* a
   if (s->png == nullptr || s->rows != s->height || s->drain.write == nullptr) return Status::kInvalidArgument;
   s->png = nullptr;
   if (!s->w.overflow) {
-    prefer_unfiltered(s);
+    finish_tiny(s);
+    take_adler(s);
     parse(s, s->end);
     emit_block(s, true);  // drains what the block wrote
     align_bits(&s->w);

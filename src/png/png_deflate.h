@@ -5,10 +5,14 @@
 //
 // Rows are PNG-filtered (per row, the filter with the least sum of absolute differences)
 // straight from the caller's frame into an 8 KiB buffer. When it is full it becomes one
-// deflate block: literals and runs (the previous byte repeated: LZ77 at distance 1),
+// deflate block (kDefault may end the block at half or three quarters of it instead, where
+// the statistics change, the rest starting the next): literals and runs (the previous
+// byte repeated: LZ77 at distance 1),
 // coded with dynamic Huffman codes built from that block's counts (15 bits at most);
 // a block that would not shrink is stored instead. A tiny frame (half the buffer at most)
-// is one block, coded unfiltered instead when that is estimated cheaper. Output goes into
+// is one block: kept unfiltered when it is mostly runs (kFast then codes it with deflate's
+// fixed codes), otherwise filtered and coded unfiltered instead when that is estimated
+// cheaper. Output goes into
 // one bounded buffer (running out of it is kTooLarge) or through a 320-byte window to a
 // drain. No general LZ77 window: on camera frames it cost
 // more bytes than it saved (docs/png.md has the figures). On cores with the Arm DSP
@@ -34,7 +38,8 @@ constexpr size_t kDeflateMaxMatches = TINYTB_DEFLATE_MAX_RUNS;
 
 enum class DeflateLevel : uint8_t {
   kFast,     // Paeth filter on every row (Sub on the first), no per-row choice, except on
-             // rows of at most 64 bytes (tiny frames), which get kDefault's choice
+             // rows of at most 64 bytes, which get kDefault's choice; tiny frames that are
+             // mostly runs (28x28 digits) unfiltered, with the fixed Huffman codes
   kDefault,  // each row: the filter with the least sum of absolute differences, of all five
 };
 
@@ -92,10 +97,14 @@ struct DeflateState {
   size_t png_capacity = 0;
   uint32_t width = 0, height = 0, rows = 0;  // rows: filtered so far
   uint8_t channels = 0;
-  uint32_t adler = 1;  // Adler-32 of the filtered bytes so far
-  // A tiny frame (its filtered bytes fit half of buf): buf's upper half keeps it with no
-  // filter (type 0) too, and end() keeps whichever form costs fewer bits.
+  uint16_t adler_from = 0;  // buf[adler_from, end): filtered bytes the Adler-32 does not hold yet
+  uint32_t adler = 1;  // Adler-32 of the filtered bytes before them
+  // A tiny frame (its filtered bytes fit half of buf): its rows are kept unfiltered (type
+  // 0) until end(), which keeps them so when they are mostly runs, and otherwise filters
+  // them from a copy in buf's upper half and keeps whichever form costs fewer bits.
   bool tiny = false;
+  // The open block is coded with deflate's fixed Huffman codes (kFast's tiny frames).
+  bool fixed = false;
   // Streamed output (png_deflate_begin_stream): after every block the window's whole
   // bytes go to `drain` and the window starts again; `drained` counts them.
   ByteWriter drain;
@@ -111,10 +120,12 @@ struct DeflateState {
 // pixels: the filtered image (h rows of 1 + w * channels) plus at most 6 bytes a block
 // (a block is stored when coding would not shrink it: 3 header bits, up to 7 bits of
 // alignment, 4 length bytes), plus the PNG framing (kPngFramingBytes). Blocks end when
-// the buffer fills or when kDeflateMaxMatches runs (4 bytes or more each) wait.
+// the buffer fills (with a quarter of it at least: kDefault may end a block at half or
+// three quarters of what it holds) or when kDeflateMaxMatches runs (4 bytes or more
+// each) wait.
 constexpr size_t png_deflate_max_bytes(size_t width, size_t height, size_t channels) {
   return kPngFramingBytes + height * (1 + width * channels) +
-         6 * (height * (1 + width * channels) / (kDeflateBuffer - 1) +
+         6 * (height * (1 + width * channels) / (kDeflateBuffer / 4) +
               height * (1 + width * channels) / (4 * kDeflateMaxMatches) + 2);
 }
 
