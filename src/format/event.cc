@@ -17,6 +17,8 @@
 
 #include <string.h>
 
+#include "base/bytes.h"
+
 namespace tinytb {
 namespace detail {
 namespace {
@@ -273,11 +275,6 @@ uint8_t* raw_varint(uint8_t* p, uint64_t v) {
   return p;
 }
 
-uint8_t* raw_le(uint8_t* p, uint64_t v, size_t bytes) {
-  for (size_t i = 0; i < bytes; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
-  return p + bytes;
-}
-
 // Summary.Value: tag (key, length, bytes) and simple_value (key, 4 bytes).
 size_t simple_value_bytes(size_t tag_len) { return delimited_bytes(tag_len) + 1 + 4; }
 
@@ -291,12 +288,12 @@ size_t simple_scalar_event_bytes(uint64_t wall_time_bits, int64_t step, size_t t
 }
 
 // Field order and proto3 defaults as encode_event(): wall_time, step, then the summary.
-void encode_simple_scalar(uint8_t* out, uint64_t wall_time_bits, int64_t step, const char* tag, size_t tag_len,
-                          float value) {
+size_t encode_simple_scalar(uint8_t* out, uint64_t wall_time_bits, int64_t step, const char* tag, size_t tag_len,
+                            float value) {
   uint8_t* p = out;
   if (wall_time_bits != 0) {
     *p++ = kKeyWallTime;
-    p = raw_le(p, wall_time_bits, 8);
+    p = put_le64(p, wall_time_bits);
   }
   if (step != 0) {
     *p++ = kKeyStep;
@@ -314,7 +311,8 @@ void encode_simple_scalar(uint8_t* out, uint64_t wall_time_bits, int64_t step, c
   uint32_t bits = 0;
   memcpy(&bits, &value, sizeof(bits));
   *p++ = kKeySimpleValue;
-  (void)raw_le(p, bits, 4);
+  p = put_le32(p, bits);
+  return static_cast<size_t>(p - out);
 }
 #endif
 

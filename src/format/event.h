@@ -114,9 +114,15 @@ bool encode_event_general(const EventSpec& event, uint8_t* out, size_t size);
 // them equal). simple_scalar_event_bytes() is the payload's size; encode_simple_scalar()
 // writes exactly that many bytes at out. Not built for microcontrollers, where the
 // general direct path above is the only one, so it costs them no flash.
+// encode_simple_scalar() returns the bytes it wrote (simple_scalar_event_bytes()'s size),
+// at most tag_len + kSimpleScalarFixedMax.
 size_t simple_scalar_event_bytes(uint64_t wall_time_bits, int64_t step, size_t tag_len);
-void encode_simple_scalar(uint8_t* out, uint64_t wall_time_bits, int64_t step, const char* tag, size_t tag_len,
-                          float value);
+size_t encode_simple_scalar(uint8_t* out, uint64_t wall_time_bits, int64_t step, const char* tag, size_t tag_len,
+                            float value);
+// The bytes of a classic scalar's payload beyond its tag, at most: wall_time (1 + 8), step
+// (1 + 10), three keys with a length prefix of up to 3 bytes each (tags up to 2^14 bytes
+// need 2), simple_value (1 + 4).
+constexpr size_t kSimpleScalarFixedMax = 9 + 11 + 3 * (1 + 3) + 5;
 #endif
 
 }  // namespace detail

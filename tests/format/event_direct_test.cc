@@ -54,7 +54,10 @@ void expect_simple_same(const Input& in) {
       << "tag_len " << in.tag.size() << " step " << in.step;
   std::vector<uint8_t> reference(size + 1, 0xA5), fast(size + 1, 0x5A);
   ASSERT_TRUE(encode_event(event, reference.data(), size));
-  encode_simple_scalar(fast.data(), event.wall_time_bits, in.step, in.tag.data(), in.tag.size(), in.value);
+  const size_t written =
+      encode_simple_scalar(fast.data(), event.wall_time_bits, in.step, in.tag.data(), in.tag.size(), in.value);
+  EXPECT_EQ(written, size) << "tag_len " << in.tag.size() << " step " << in.step;
+  EXPECT_LE(written, in.tag.size() + kSimpleScalarFixedMax);  // the writer's room check relies on it
   EXPECT_EQ(fast[size], 0x5A) << "wrote past the size";
   fast[size] = reference[size];
   EXPECT_EQ(reference, fast) << "tag_len " << in.tag.size() << " step " << in.step;
