@@ -65,7 +65,7 @@ Status EventWriterBase::open(Sink& sink, const WriterOptions& options) {
     return Status::kInvalidArgument;
   }
   if (!detail::is_name_token(options.host, TINYTB_MAX_HOST_LEN, false) ||
-      !detail::is_name_token(options.suffix, TINYTB_MAX_SUFFIX_LEN, true) || options.max_queue == 0) {
+      !detail::is_name_token(options.suffix, TINYTB_MAX_SUFFIX_LEN, true)) {
     return Status::kInvalidArgument;
   }
   const bool form_built = (options.form == SummaryForm::kClassic && (TINYTB_SUMMARY_FORMS & 1) != 0) ||
@@ -99,7 +99,7 @@ Status EventWriterBase::open(Sink& sink, const WriterOptions& options) {
   memcpy(host_, options.host, strlen(options.host) + 1);
   memcpy(suffix_, options.suffix, strlen(options.suffix) + 1);
   clock_ = options.clock;
-  max_queue_ = options.max_queue;
+  queue_limit_ = options.max_queue - 1u;  // 0 (no count) wraps to UINT32_MAX
   flush_millis_ = options.flush_millis;
   sync_every_ = options.sync_every;
   rotate_bytes_ = options.rotate_bytes;
@@ -477,7 +477,7 @@ inline void EventWriterBase::commit_record(size_t slot, size_t tag_len, int64_t 
 
 Status EventWriterBase::after_record() {
   uint64_t now = 0;
-  const bool due = queued_records_ >= max_queue_ ||
+  const bool due = queued_records_ > queue_limit_ ||
                    (flush_millis_ > 0 && now_ms(&now) && now - last_flush_ms_ >= flush_millis_);
   if (due) (void)flush();  // a failure is kept in last_flush_status(); the records stay queued
   return Status::kOk;
@@ -506,29 +506,54 @@ Status EventWriterBase::log_simple_scalar(TagRef tag, int64_t step, float value)
   const size_t stride = max_tag_len_ + 1;
   char* scratch = names_ + max_tags_ * stride;
   size_t tag_len = 0;
-  Status s = join_tag(tag, scratch, max_tag_len_, &tag_len);
-  if (s != Status::kOk) return s;
+  // The tag's bytes: without a scope prefix the caller's own string, read where it is
+  // (join_tag() would only copy it into the scratch row), else joined there.
+  const char* name = scratch;
+  if (tag.prefix == nullptr || tag.prefix[0] == '\0') {
+    if (tag.name == nullptr) return Status::kInvalidArgument;
+    tag_len = detail::bounded_length(tag.name, max_tag_len_);
+    if (tag_len == 0 || tag_len > max_tag_len_) return Status::kInvalidTag;
+    name = tag.name;
+  } else {
+    const Status joined = join_tag(tag, scratch, max_tag_len_, &tag_len);
+    if (joined != Status::kOk) return joined;
+  }
   // Loops log their tags in the same order every step, so the slot after the last one
   // logged is tried first: one comparison instead of a search through the table.
   size_t slot = tag_guess_;
-  if (slot >= tag_count_ || slots_[slot].len != tag_len || memcmp(names_ + slot * stride, scratch, tag_len) != 0) {
-    slot = find_tag(scratch, tag_len);
+  if (slot >= tag_count_ || slots_[slot].len != tag_len || memcmp(names_ + slot * stride, name, tag_len) != 0) {
+    slot = find_tag(name, tag_len);
   }
-  if (slot == tag_count_ && !new_tag_ok(scratch, tag_len)) return Status::kInvalidTag;
+  if (slot == tag_count_) {
+    if (!new_tag_ok(name, tag_len)) return Status::kInvalidTag;
+    if (name != scratch) {  // commit_record() takes a new tag's name from the scratch row
+      memcpy(scratch, name, tag_len);
+      scratch[tag_len] = '\0';
+    }
+  }
   if (slot < tag_count_ && step <= slots_[slot].last_step) return Status::kStepNotIncreasing;
   if (slot == tag_count_ && tag_count_ == max_tags_) return Status::kTooManyTags;
 
   const bool value_timed = wall_time_known(value_time_);
   const WallTime read = value_timed ? WallTime{} : wall_time();
   const uint64_t wall_bits = wall_time_bits(value_timed ? value_time_ : read);
-  const size_t payload = detail::simple_scalar_event_bytes(wall_bits, step, tag_len);
-  if (payload + kRecordOverheadBytes > queue_cap_) return Status::kTooLarge;  // never: EventWriter's static_assert
-  s = make_room(payload + kRecordOverheadBytes);
-  if (s != Status::kOk) return s;
+  // When the queue and the file have room for the largest record this tag can make,
+  // make_room() would do nothing: the record is encoded at once and sized by what it took
+  // (no sizing pass, no call). Otherwise it is sized first and make_room() flushes or
+  // rotates as in log_summary().
+  const size_t bound = tag_len + detail::kSimpleScalarFixedMax + kRecordOverheadBytes;
+  size_t payload = 0;
+  if (queued_bytes_ + bound > queue_cap_ ||
+      (rotate_bytes_ != 0 && !abandoned_ && file_bytes_ + queued_bytes_ + bound > rotate_bytes_)) {
+    payload = detail::simple_scalar_event_bytes(wall_bits, step, tag_len);
+    if (payload + kRecordOverheadBytes > queue_cap_) return Status::kTooLarge;  // never: EventWriter's static_assert
+    const Status s = make_room(payload + kRecordOverheadBytes);
+    if (s != Status::kOk) return s;
+  }
   const bool with_metadata = slot == tag_count_ || slots_[slot].meta_file != file_serial_ || abandoned_;
 
   uint8_t* record = queue_ + queued_bytes_;
-  detail::encode_simple_scalar(record + kRecordHeaderBytes, wall_bits, step, scratch, tag_len, value);
+  payload = detail::encode_simple_scalar(record + kRecordHeaderBytes, wall_bits, step, name, tag_len, value);
   commit_record(slot, tag_len, step, payload, with_metadata);
   tag_guess_ = static_cast<uint16_t>(slot + 1 < tag_count_ ? slot + 1 : 0);
   return after_scalar(read);
@@ -546,7 +571,7 @@ Status EventWriterBase::log_simple_scalar(TagRef tag, int64_t step, float value)
 // records, after which the uptime clock is read whatever the hint says; poll() always
 // reads it. docs/bench.md, "What the scalar path spends".
 Status EventWriterBase::after_scalar(WallTime read) {
-  if (queued_records_ >= max_queue_) {
+  if (queued_records_ > queue_limit_) {
     (void)flush();  // as after_record(): a failure is kept in last_flush_status()
     return Status::kOk;
   }
@@ -580,7 +605,13 @@ Status EventWriterBase::after_scalar(WallTime read) {
 
 Status EventWriterBase::log_scalar(TagRef tag, int64_t step, float value) {
 #if !TINYTB_SMALL_TARGET
+  // Two tail calls: the general path's Summary lives in a function of its own, so the
+  // classic scalar pays no stack frame for it (21 instructions a scalar before).
   if (classic_form()) return log_simple_scalar(tag, step, value);
+  return log_general_scalar(tag, step, value);
+}
+
+Status EventWriterBase::log_general_scalar(TagRef tag, int64_t step, float value) {
 #endif
   Summary summary;
   if (classic_form()) {

@@ -182,7 +182,8 @@ void refused_options() {
   EXPECT_REFUSED(Status::kInvalidArgument, train_writer.open(train_sink, o));
   o = options("a//b", 3);
   EXPECT_REFUSED(Status::kInvalidArgument, train_writer.open(train_sink, o));
-  o = options("train", 0);
+  o = options("train", 3);
+  o.rotate_bytes = 512;  // below the first record plus a full 1 KiB queue (max_queue 0 is valid now)
   EXPECT_REFUSED(Status::kInvalidArgument, train_writer.open(train_sink, o));
   o = options("train", 3);
   o.logdir = "";

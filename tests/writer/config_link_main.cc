@@ -6,7 +6,28 @@
 #include "memory_sink.h"
 #include "tinytb/writer/event_writer.h"
 
+// The two sets of defaults (event_writer.h, kDefaultQueueBytes): check_config_link.sh builds
+// this file as it is (a host: TINYTB_SMALL_TARGET 0) and with -DTINYTB_SMALL_TARGET=1, the
+// microcontrollers' set, which must stay what it always was.
+#if TINYTB_SMALL_TARGET
+static_assert(tinytb::EventWriter<>::kQueueBytes == 1024 && tinytb::kDefaultMaxQueue == 10 &&
+                  tinytb::kDefaultFlushMillis == 120000 && tinytb::kDefaultSyncEvery == 1,
+              "microcontrollers: a 1 KiB queue, a flush every 10 records or 120 s, each synced");
+#else
+static_assert(tinytb::EventWriter<>::kQueueBytes == 64 * 1024 && tinytb::kDefaultMaxQueue == 0 &&
+                  tinytb::kDefaultFlushMillis == 5000 && tinytb::kDefaultSyncEvery == 0,
+              "hosts: a 64 KiB queue written when full or every 5 s, no fsync per flush");
+#endif
+
 int main() {
+  {
+    const tinytb::WriterOptions defaults;
+    if (defaults.max_queue != tinytb::kDefaultMaxQueue || defaults.flush_millis != tinytb::kDefaultFlushMillis ||
+        defaults.sync_every != tinytb::kDefaultSyncEvery) {
+      printf("WriterOptions does not take the kDefault* values\n");
+      return 1;
+    }
+  }
   static uint8_t file[4096];
   static tinytb::MemorySink sink(file, sizeof(file));
   static tinytb::EventWriter<> writer;

@@ -328,8 +328,6 @@ TEST_F(WriterTest, ClosedWriterAndBadOptions) {
   bad.suffix = "";
   EXPECT_EQ(writer.open(sink, bad), Status::kInvalidArgument);
   bad = options;
-  bad.max_queue = 0;
-  EXPECT_EQ(writer.open(sink, bad), Status::kInvalidArgument);
   bad = options;
   const std::string long_dir(TINYTB_MAX_DIR_LEN, 'd');
   bad.logdir = long_dir.c_str();

@@ -45,6 +45,35 @@ namespace tinytb {
 // as such by TensorBoard only.
 enum class SummaryForm : uint8_t { kClassic = 1, kTensor = 2 };
 
+// The defaults of EventWriter<>'s queue and of the flush and sync policy. Two sets, picked by
+// TINYTB_SMALL_TARGET (config.h): microcontrollers flush small batches often and make each one
+// durable; hosts hand records to the OS in large batches and leave write-back to the kernel, as
+// tensorboardX, TensorFlow and a native protobuf writer do (docs/storage.md, "Writer policies").
+//
+//   constant               microcontrollers   hosts
+//   kDefaultQueueBytes     1 KiB              64 KiB
+//   kDefaultMaxQueue       10 records         0: no record count (flush when the queue is full)
+//   kDefaultFlushMillis    120 000 ms         5 000 ms
+//   kDefaultSyncEvery      1 (every flush)    0 (open, sync(), close(), rotation, a tag's first record in a file)
+//
+// Either way nothing confirmed is lost: a record whose flush() returned kOk is with the OS or
+// the storage, one whose sync() returned kOk is durable. With the host defaults a process crash
+// loses at most the queue (64 KiB, about 1 200 scalars) or 5 s of records, and a power cut what
+// the kernel had not written back since the last sync (Linux: within about 30 s) unless the
+// application calls sync() or sets sync_every 1. The microcontroller behaviour on a host:
+// EventWriter<1024>, options.max_queue = 10; options.sync_every = 1;
+#if TINYTB_SMALL_TARGET
+constexpr size_t kDefaultQueueBytes = 1024;
+constexpr uint32_t kDefaultMaxQueue = 10;
+constexpr uint32_t kDefaultFlushMillis = 120000;
+constexpr uint32_t kDefaultSyncEvery = 1;
+#else
+constexpr size_t kDefaultQueueBytes = 64 * 1024;
+constexpr uint32_t kDefaultMaxQueue = 0;
+constexpr uint32_t kDefaultFlushMillis = 5000;
+constexpr uint32_t kDefaultSyncEvery = 0;
+#endif
+
 struct WriterOptions {
   // Log directory and run; the file goes to "<logdir>/<run>/" (or "<logdir>/" when run
   // is empty). Relative paths are fine. Read during open() only.
@@ -60,16 +89,21 @@ struct WriterOptions {
   // names sort in creation order even without a real-time clock.
   uint32_t file_stamp = 0;
   Clock clock;
-  // Flush after this many queued records (1..: 1 writes every record at once).
-  uint32_t max_queue = 10;
+  // Flush after this many queued records (1 writes every record at once); 0: no count, the
+  // queue is written when full, when flush_millis passed, or by flush(), sync() and close().
+  // Default kDefaultMaxQueue: 10 on microcontrollers, 0 on hosts.
+  uint32_t max_queue = kDefaultMaxQueue;
   // Flush when this many milliseconds passed since the last flush; 0 turns it off.
+  // Default kDefaultFlushMillis: 120 000 on microcontrollers, 5 000 on hosts.
   // Checked on every logging call and by poll(). On hosts a classic scalar checks it
   // against its own wall time first and reads the uptime clock only near the deadline, so
   // a wall clock set back, stopped or coarser than the uptime clock can delay the flush
   // by up to 63 scalars (docs/bench.md, "Second pass"); poll() is always exact.
-  uint32_t flush_millis = 120000;
-  // When written records are made durable (Sink::sync: fsync, f_sync):
-  //   1: after every flush that wrote bytes, so a completed flush is durable (default);
+  uint32_t flush_millis = kDefaultFlushMillis;
+  // When written records are made durable (Sink::sync: fsync, f_sync). Default
+  // kDefaultSyncEvery: 1 on microcontrollers, 0 on hosts (see kDefaultQueueBytes above for
+  // what a crash or a power cut then loses).
+  //   1: after every flush that wrote bytes, so a completed flush is durable;
   //   N: after every N-th such flush (fewer f_sync stalls and less flash wear; up to
   //      N - 1 flushes of records can be lost to a power cut);
   //   0: only on sync(), close() and when rotation finishes a file.
@@ -77,7 +111,7 @@ struct WriterOptions {
   // value there) syncs, so a failed sync later can never take the metadata away from the
   // values that follow it without (docs/storage.md, "A failed sync").
   // Data confirmed by a completed sync is never lost afterwards (docs/storage.md).
-  uint32_t sync_every = 1;
+  uint32_t sync_every = kDefaultSyncEvery;
   // Start a new file (next sequence number, metadata written again) before a record
   // would take the current file above this many bytes; a record never spans files.
   // The default stays under FAT32's 4 GiB file size limit. 0 turns rotation off.
@@ -348,6 +382,7 @@ class EventWriterBase {
   // The classic scalar in one pass on hosts (event_writer.cc); microcontrollers keep the
   // general path alone, so this costs them no flash.
   Status log_simple_scalar(detail::TagRef tag, int64_t step, float value);
+  Status log_general_scalar(detail::TagRef tag, int64_t step, float value);  // log_scalar()'s other forms
   Status after_scalar(WallTime read);
 #endif
   size_t find_tag(const char* tag, size_t len) const;
@@ -366,7 +401,10 @@ class EventWriterBase {
   Sink* sink_ = nullptr;
   Clock clock_;
   WallTime value_time_{};  // set_value_time(); not known: the clock's
-  uint32_t max_queue_ = 10;
+  // max_queue - 1, set by open(): a flush is due once more records than this are queued.
+  // max_queue 0 wraps to UINT32_MAX, which the count never passes (one comparison for both
+  // meanings). The initializer is the same on every target (the class is the same).
+  uint32_t queue_limit_ = 9;
   uint32_t flush_millis_ = 0;
   uint32_t sync_every_ = 1;
   uint32_t unsynced_flushes_ = 0;  // flushes that wrote bytes since the last sync
@@ -413,10 +451,12 @@ class EventWriterBase {
 //   QueueBytes: records waiting for a flush. A record larger than it streams to the sink past
 //               it, which needs at least stream_queue_bytes() (sizing.h; about 4.4 KiB for
 //               kCompressed images), except a text record, which is kTooLarge
-//               (EventWriterBase::scalar()); sizing.h tells how big a record is. Default 1 KiB.
+//               (EventWriterBase::scalar()); sizing.h tells how big a record is. Default
+//               kDefaultQueueBytes: 1 KiB on microcontrollers, 64 KiB on hosts (so a host's
+//               EventWriter<> is over 64 KiB: give it static storage, not a small thread stack).
 //   MaxTags:    distinct tags per writer.
 //   MaxTagLen:  longest tag in bytes (after the scope prefix is added).
-template <size_t QueueBytes = 1024, size_t MaxTags = 16, size_t MaxTagLen = TINYTB_DEFAULT_MAX_TAG_LEN>
+template <size_t QueueBytes = kDefaultQueueBytes, size_t MaxTags = 16, size_t MaxTagLen = TINYTB_DEFAULT_MAX_TAG_LEN>
 class EventWriter : public EventWriterBase {
   static_assert(MaxTags >= 1 && MaxTags <= 65535, "MaxTags must be 1..65535");
   static_assert(MaxTagLen >= 1 && MaxTagLen <= 4096, "MaxTagLen must be 1..4096");

@@ -37,6 +37,7 @@ tinytb::WriterOptions options(const char* logdir = "logs", const char* run = "ru
   o.file_stamp = 42;
   o.max_queue = 1000;
   o.flush_millis = 0;
+  o.sync_every = 1;  // a card's writer: the microcontrollers' default (hosts default to 0), set explicitly
   return o;
 }
 
