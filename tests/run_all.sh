@@ -410,7 +410,7 @@ e2e_quick() {
 counted_suite e2e-quick e2e_quick
 
 # Scalars against a native C++ protobuf writer (docs/bench.md), quick mode: a few thousand events from
-# tinytb (three settings) and from the native writer; TensorBoard's loader must read back every tag with
+# tinytb (its default settings and the microcontroller defaults) and from the native writer; TensorBoard's loader must read back every tag with
 # exactly the steps and values logged; then the report must merge the fragment. No speed is judged.
 native_quick() {
   rm -rf "$OUT/native" && mkdir -p "$OUT/native" &&

@@ -11,10 +11,12 @@
 //                   one tag, steps 0..N-1, in PNG modes kCompressed, kFast and kStored
 //   scalar          N scalar events over four tags, round robin (step = i / 4); the
 //                   fsync-every-flush run logs N / 10 (--fsync-scalars), as fsync dominates
-// Flush policy: WriterOptions defaults (max_queue 10, a wall clock as a real board has)
-// except sync_every: "no fsync" is sync_every = 0 (fsync only at open() and close(), the
-// closest tinytb has to tensorboardX, which never fsyncs); "fsync every flush" is the
-// library's default sync_every = 1. Wall time and the process's CPU time are both kept.
+// Flush policy, set explicitly (not the host defaults: event_writer.h, kDefaultQueueBytes):
+// the microcontrollers' max_queue 10 and flush_millis 120 000, tensorboardX's own max_queue
+// and flush_secs, and a wall clock as a real board has. "no fsync" is sync_every = 0 (fsync
+// only at open() and close(), the closest tinytb has to tensorboardX, which never fsyncs);
+// "fsync every flush" is sync_every = 1, the microcontrollers' default. Wall time and the
+// process's CPU time are both kept.
 //
 // --workload NAME runs one workload only (all its variants): tests/bench/e2e_run.py starts one
 // process per workload and interleaves them with tensorboardX's runs of the same workload.
@@ -62,7 +64,7 @@ constexpr size_t kTagLen = 48;
 // the queue with image_record_bytes() for the biggest image they log.
 constexpr size_t kImageQueue = tinytb::image_record_bytes(kTagLen, 320, 240, 3);
 using ImageWriter = EventWriter<kImageQueue, 4, kTagLen>;
-using ScalarWriter = EventWriter<1024, 8, kTagLen>;  // the default queue of 1 KiB
+using ScalarWriter = EventWriter<1024, 8, kTagLen>;  // the microcontrollers' default queue of 1 KiB
 ImageWriter g_image_writer;
 ScalarWriter g_scalar_writer;
 tinytb::PosixSink g_sink;
@@ -94,6 +96,8 @@ tinytb::WriterOptions writer_options(const std::string& logdir, bool fsync_each_
   o.logdir = logdir.c_str();
   o.clock.wall_time = wall_time;
   o.clock.uptime_ms = uptime_ms;
+  o.max_queue = 10;
+  o.flush_millis = 120000;
   o.sync_every = fsync_each_flush ? 1 : 0;
   return o;
 }

@@ -3,15 +3,15 @@
 // libprotobuf, and this program is built by `make bench-native` / `make test-programs` only.
 //
 // One process logs one run, chosen by --writer:
-//   tinytb         EventWriter<> (every template default: 1 KiB queue, 16 tags) on PosixSink,
-//                  WriterOptions at their defaults plus posix_clock() (the documented setup
-//                  on Linux): max_queue 10, flush_millis 120000, sync_every 1 (an fsync after
-//                  every flush, so every 10 records), the classic form (simple_value).
-//   tinytb-nosync  the same with sync_every = 0: the file is fsynced at open() and close()
-//                  only, the closest tinytb setting to the native writer, which never fsyncs.
-//   tinytb-batched not a default, and not judged: what handing records to the OS in large
-//                  batches would buy (docs/bench.md): a 64 KiB queue, max_queue 100000 (so a
-//                  flush happens when the queue is full, about every 1 200 scalars), sync_every 0.
+//   tinytb         the judged run: EventWriter<> (every template default: on a host a 64 KiB
+//                  queue, 16 tags) on PosixSink, WriterOptions at their defaults plus
+//                  posix_clock() (the documented setup on Linux): the host defaults
+//                  (event_writer.h, kDefaultQueueBytes): max_queue 0 (write the queue when
+//                  full), flush_millis 5000, sync_every 0 (fsync at open(), close(), sync(),
+//                  rotation and a tag's first record in a file), the classic form (simple_value).
+//   tinytb-mcu     informational: the microcontroller defaults on this host: EventWriter<1024>,
+//                  max_queue 10, flush_millis 120000, sync_every 1 (an fsync after every flush,
+//                  so every 10 records).
 //   native         the reference below, written as a careful C++ developer would.
 // Workload: --events N scalars over four tags, round robin: event i goes to tag i % 4 at
 // step i / 4 with the value i * 0.25 (exact in a float up to 2^24, so the read-back can
@@ -19,8 +19,8 @@
 //
 // The clock starts before the writer is opened and stops once every record has been
 // handed to the operating system: tinytb's flush() (its close(), which fsyncs, is timed
-// apart in the no-fsync run and inside the time in the default run, where every flush
-// fsyncs anyway), the native writer's close() (queue drained, thread joined, fclose; no
+// apart in the judged run and inside the time in the microcontroller-defaults run, where
+// every flush fsyncs anyway), the native writer's close() (queue drained, thread joined, fclose; no
 // fsync). Prints one JSON object on stdout; tests/bench/native_run.py runs the processes
 // interleaved and reads the files back with TensorBoard's loader.
 //
@@ -190,18 +190,21 @@ Result run_native(const std::string& logdir, size_t events) {
 }
 
 tinytb::EventWriter<> g_writer;  // every template default
-tinytb::EventWriter<64 * 1024> g_batched_writer;
+tinytb::EventWriter<1024> g_mcu_writer;  // the microcontrollers' default queue
 tinytb::PosixSink g_sink;
 
-Result run_tinytb(const std::string& logdir, size_t events, bool defaults, bool batched) {
+Result run_tinytb(const std::string& logdir, size_t events, bool mcu_defaults) {
   Result r;
   tinytb::WriterOptions o;
   o.logdir = logdir.c_str();
   o.clock = tinytb::posix_clock();
-  if (!defaults) o.sync_every = 0;
-  if (batched) o.max_queue = 100000;
+  if (mcu_defaults) {
+    o.max_queue = 10;
+    o.flush_millis = 120000;
+    o.sync_every = 1;
+  }
   tinytb::EventWriterBase& w =
-      batched ? static_cast<tinytb::EventWriterBase&>(g_batched_writer) : static_cast<tinytb::EventWriterBase&>(g_writer);
+      mcu_defaults ? static_cast<tinytb::EventWriterBase&>(g_mcu_writer) : static_cast<tinytb::EventWriterBase&>(g_writer);
   const double t0 = now_s(), c0 = cpu_s();
   tinytb::Status s = w.open(g_sink, o);
   r.open_seconds = now_s() - t0;
@@ -212,8 +215,8 @@ Result run_tinytb(const std::string& logdir, size_t events, bool defaults, bool 
   const double t1 = now_s(), c1 = cpu_s();
   const tinytb::Status c = w.close();
   const double t2 = now_s();
-  r.seconds = (defaults ? t2 : t1) - t0;
-  r.cpu_seconds = (defaults ? cpu_s() : c1) - c0;
+  r.seconds = (mcu_defaults ? t2 : t1) - t0;
+  r.cpu_seconds = (mcu_defaults ? cpu_s() : c1) - c0;
   r.close_seconds = t2 - t1;
   if (s == tinytb::Status::kOk) s = c;
   r.ok = s == tinytb::Status::kOk;
@@ -239,13 +242,13 @@ int main(int argc, char** argv) {
     }
   }
   if (logdir.empty() ||
-      (writer != "tinytb" && writer != "tinytb-nosync" && writer != "tinytb-batched" && writer != "native")) {
+      (writer != "tinytb" && writer != "tinytb-mcu" && writer != "native")) {
     fprintf(stderr,
-            "usage: native_scalar_bench --writer tinytb|tinytb-nosync|tinytb-batched|native --logdir DIR [--events N]\n");
+            "usage: native_scalar_bench --writer tinytb|tinytb-mcu|native --logdir DIR [--events N]\n");
     return 2;
   }
   const Result r = writer == "native" ? run_native(logdir, events)
-                                      : run_tinytb(logdir, events, writer == "tinytb", writer == "tinytb-batched");
+                                      : run_tinytb(logdir, events, writer == "tinytb-mcu");
   printf("{\"writer\": \"%s\", \"events\": %zu, \"seconds\": %.6f, \"cpu_seconds\": %.6f, \"close_seconds\": %.6f, "
          "\"open_seconds\": %.6f, \"ok\": %s, \"error\": \"%s\"}\n",
          writer.c_str(), events, r.seconds, r.cpu_seconds, r.close_seconds, r.open_seconds, r.ok ? "true" : "false", r.error.c_str());
