@@ -39,7 +39,8 @@ constexpr size_t kDeflateMaxMatches = TINYTB_DEFLATE_MAX_RUNS;
 enum class DeflateLevel : uint8_t {
   kFast,     // Paeth filter on every row (Sub on the first), no per-row choice, except on
              // rows of at most 64 bytes, which get kDefault's choice; tiny frames that are
-             // mostly runs (28x28 digits) unfiltered, with the fixed Huffman codes
+             // mostly runs with few rows like the one above (28x28 digits) unfiltered, with
+             // the fixed Huffman codes when within 1.5x of the dynamic estimate
   kDefault,  // each row: the filter with the least sum of absolute differences, of all five
 };
 

@@ -182,8 +182,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t capacity_choice = in.byte();
   const uint8_t junk = in.byte();
   f.stride = static_cast<size_t>(f.w) * f.ch + in.byte() % 16;
-  // Keep each run fast: at most 20 KiB of pixels (fewer rows when wide), still five
-  // 4 KiB deflate blocks.
+  // Keep each run fast: at most 20 KiB of pixels (fewer rows when wide), still two and a
+  // half buffers of the default 8 KiB (kDeflateBuffer), so blocks end and the window moves.
   while (static_cast<size_t>(f.h) * f.w * f.ch > 20 * 1024 && f.h > 1) f.h /= 2;
   f.pixels.assign(f.stride * (f.h - 1) + static_cast<size_t>(f.w) * f.ch, 0);
   fill(&f, mode, &in);

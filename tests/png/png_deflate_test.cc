@@ -181,20 +181,40 @@ TEST(PngDeflate, FastCodesTinyFramesWithFixedCodes) {
   EXPECT_GT(long_rows_differ, 0);
 }
 
-// Which tiny frames take which path (finish_tiny): mostly runs with literals below 144 (8
-// bits each with fixed codes), fixed codes at kFast; mostly runs whose literals are 9 bits
-// each, more than 4 bits a byte with fixed codes, dynamic codes; no runs at all (a
-// gradient), the filters are tried at both levels as before tiny frames were kept
-// unfiltered. Each decodes exactly, streamed or not.
+// The filter type byte of each of a PNG's h rows of n bytes (zlib inflates it); empty if
+// the data do not inflate.
+std::vector<uint8_t> filter_types(const std::vector<uint8_t>& png, size_t n, unsigned h) {
+  const size_t head = tinytb::detail::kPngHeadBytes - 2;  // the zlib header starts the IDAT data
+  std::vector<uint8_t> raw(h * (n + 1) + 1), types;
+  uLongf got = raw.size();
+  if (png.size() <= head || uncompress(raw.data(), &got, png.data() + head, png.size() - head) != Z_OK ||
+      got != h * (n + 1)) {
+    return types;
+  }
+  for (unsigned y = 0; y < h; ++y) types.push_back(raw[y * (n + 1)]);
+  return types;
+}
+size_t filtered_rows(const std::vector<uint8_t>& types) {
+  return static_cast<size_t>(std::count_if(types.begin(), types.end(), [](uint8_t t) { return t != 0; }));
+}
+
+// Which tiny frames take which path (finish_tiny): mostly runs, literals below 144 and no
+// row like the one above (`scattered`: 8 literals a row at a place that moves), kept
+// unfiltered (every filter byte 0) and at kFast coded with fixed codes (within 1.5x of the
+// dynamic estimate); mostly runs but each row a copy of the one above (`dark`), the filters
+// are tried and pay (54e0b92 kept it unfiltered, in fixed codes at kFast: 311 B against
+// 118); no runs at all (a gradient), the filters are tried at both levels. Each decodes
+// exactly, streamed or not.
 TEST(PngDeflate, TinyFramePaths) {
   const unsigned w = 28, h = 28;
-  std::vector<uint8_t> dark(w * h, 0), bright(w * h, 0), ramp(w * h);
+  std::vector<uint8_t> scattered(w * h, 0), dark(w * h, 0), ramp(w * h);
   for (unsigned y = 0; y < h; ++y) {
     for (unsigned x = 0; x < w; ++x) {
-      // Each row: literals, then zeros that run into the next row (29 bytes with its filter byte).
-      if (x < 6) dark[y * w + x] = static_cast<uint8_t>(10 + x % 2);      // 2.4 bits a byte, fixed
-      if (x < 12) bright[y * w + x] = static_cast<uint8_t>(200 + x % 2);  // 4.4 bits a byte, fixed
+      if (x < 6) dark[y * w + x] = static_cast<uint8_t>(10 + x % 2);  // every row the same
       ramp[y * w + x] = static_cast<uint8_t>(3 * x + 5 * y);
+    }
+    for (unsigned x = 0; x < 8; ++x) {
+      scattered[y * w + (y * 7) % 22 + x % 6] = static_cast<uint8_t>(10 + (x * 29 + y * 13) % 100);
     }
   }
   auto png_of = [&](const std::vector<uint8_t>& px, DeflateLevel level) {
@@ -205,14 +225,21 @@ TEST(PngDeflate, TinyFramePaths) {
     f.pixels = px;
     return encode(f, level);
   };
-  EXPECT_EQ(first_block_type(png_of(dark, DeflateLevel::kFast)), 1u);
-  EXPECT_EQ(first_block_type(png_of(dark, DeflateLevel::kDefault)), 2u);
-  EXPECT_EQ(first_block_type(png_of(bright, DeflateLevel::kFast)), 2u);
-  EXPECT_EQ(first_block_type(png_of(ramp, DeflateLevel::kFast)), 2u);
-  for (const auto* px : {&dark, &bright, &ramp}) {
-    for (DeflateLevel level : {DeflateLevel::kDefault, DeflateLevel::kFast}) {
-      round_trip(std::string("tiny_path_") + level_name(level), *px, w, h, 1, w, level, false);
-    }
+  for (DeflateLevel level : {DeflateLevel::kDefault, DeflateLevel::kFast}) {
+    const std::string name = level_name(level);
+    const std::vector<uint8_t> s = png_of(scattered, level), d = png_of(dark, level), r = png_of(ramp, level);
+    const std::vector<uint8_t> st = filter_types(s, w, h), dt = filter_types(d, w, h), rt = filter_types(r, w, h);
+    ASSERT_EQ(st.size(), h) << name;
+    ASSERT_EQ(dt.size(), h) << name;
+    ASSERT_EQ(rt.size(), h) << name;
+    EXPECT_EQ(filtered_rows(st), 0u) << name << ": scattered";
+    EXPECT_EQ(first_block_type(s), level == DeflateLevel::kFast ? 1u : 2u) << name << ": scattered";
+    EXPECT_GT(filtered_rows(dt), h / 2) << name << ": dark";
+    EXPECT_EQ(first_block_type(d), 2u) << name << ": dark";
+    EXPECT_LE(d.size(), 130u) << name << ": dark";
+    EXPECT_GT(filtered_rows(rt), h / 2) << name << ": ramp";
+    EXPECT_EQ(first_block_type(r), 2u) << name << ": ramp";
+    for (const auto* px : {&scattered, &dark, &ramp}) round_trip("tiny_path_" + name, *px, w, h, 1, w, level, false);
   }
 }
 
@@ -405,18 +432,23 @@ std::vector<size_t> block_sizes(const std::vector<uint8_t>& png) {
 }
 
 // kDefault ends a block before the buffer is full where the bytes' statistics change (a
-// smooth top, then noise from row 20 on: 5 120 filtered bytes into the first 8 KiB), and
+// smooth top, then noise from 5/8 of the first buffer on: row 20, 5 120 bytes, with 8 KiB), and
 // the next block starts with what was left; kFast keeps full buffers. Without the early
 // end (make_room as before issue 15's second round) the first block holds 8 192 bytes
 // and this fails.
 TEST(PngDeflate, BlocksEndWhereStatisticsChange) {
-  const unsigned w = 255, h = 64;
+  // Sized from the buffer: the noise starts 5/8 into the first buffer, and the frame holds
+  // two buffers (20 and 64 rows with 8 KiB).
+  constexpr size_t kBuffer = tinytb::detail::kDeflateBuffer;
+  const unsigned w = 255;
+  const unsigned change = static_cast<unsigned>(kBuffer * 5 / 8 / (w + 1));
+  const unsigned h = static_cast<unsigned>(2 * kBuffer / (w + 1));
   std::vector<uint8_t> frame(static_cast<size_t>(w) * h);
   uint32_t seed = 12345;
   for (unsigned y = 0; y < h; ++y) {
     for (unsigned x = 0; x < w; ++x) {
       seed = seed * 1103515245u + 12345u;
-      const int noise = y < 20 ? static_cast<int>((seed >> 16) % 3) - 1 : static_cast<int>((seed >> 16) % 61) - 30;
+      const int noise = y < change ? static_cast<int>((seed >> 16) % 3) - 1 : static_cast<int>((seed >> 16) % 61) - 30;
       frame[y * w + x] = static_cast<uint8_t>(std::min(255, std::max(0, static_cast<int>(x / 2 + y) + noise)));
     }
   }
@@ -438,6 +470,95 @@ TEST(PngDeflate, BlocksEndWhereStatisticsChange) {
       EXPECT_GE(sizes[0], tinytb::detail::kDeflateBuffer / 2) << name;
     } else {
       EXPECT_EQ(sizes[0], tinytb::detail::kDeflateBuffer) << name;
+    }
+  }
+}
+
+// A frame whose run list (256 runs) fills exactly at its last byte: 40x32 gray, each row 8
+// pieces of 5 equal bytes, rows alternating between two pairs of values (the filter byte
+// and four copies of the first value make a run too: 8 runs a row, 32 rows). The parse
+// writes a block there and leaves no symbols: finish_tiny() estimated them anyway, and
+// log2 of zero was __builtin_clz(0) (undefined: the ASan/UBSan build stops here before the
+// fix, tests/fuzz/png_regressions/tiny_run_list_full is the fuzzer's input for it).
+TEST(PngDeflate, TinyFrameWhoseRunListFillsAtItsEnd) {
+  const unsigned w = 40, h = 32;
+  std::vector<uint8_t> px(w * h);
+  for (unsigned y = 0; y < h; ++y) {
+    for (unsigned x = 0; x < w; ++x) px[y * w + x] = static_cast<uint8_t>(1 + (x / 5) % 2 + 2 * (y % 2));
+  }
+  ASSERT_LE(static_cast<size_t>(h) * (w + 1), tinytb::detail::kDeflateBuffer / 2);  // a tiny frame
+  if (h * (w / 5) != tinytb::detail::kDeflateMaxMatches) GTEST_SKIP() << "TINYTB_DEFLATE_MAX_RUNS is not 256";
+  for (DeflateLevel level : {DeflateLevel::kDefault, DeflateLevel::kFast}) {
+    round_trip(std::string("run_list_full_") + level_name(level), px, w, h, 1, w, level, true);
+  }
+}
+
+// Tiny frames that are mostly runs but whose rows repeat the row above (vertical bars, a
+// disc, a flat frame with one vertical stripe): Up/Sub make nearly all their bytes zeros,
+// so the filters are tried (some row's filter type is not None) and both levels stay
+// within 1.6x of zlib level 9 on the rows filtered by kDefault's least-sum choice (with
+// the PNG framing; tinytb has no general matches: 1.35-1.51x here, as before 54e0b92).
+// 54e0b92 kept them unfiltered (every filter byte 0), and kFast coded them with fixed
+// codes: bars 354 B, disc 1 503 B at kFast (zlib 9: 86, 156).
+TEST(PngDeflate, TinyFramesWithRowsAlikeTryTheFilters) {
+  struct Case {
+    const char* name;
+    unsigned w, h, ch;
+    std::vector<uint8_t> px;
+  };
+  std::vector<Case> cases;
+  {
+    Case c{"bars", 28, 28, 1, std::vector<uint8_t>(28 * 28)};
+    for (unsigned y = 0; y < c.h; ++y) {
+      for (unsigned x = 0; x < c.w; ++x) c.px[y * c.w + x] = (x >= 10 && x < 18) ? 255 : (x == 5 ? 128 : 0);
+    }
+    cases.push_back(c);
+  }
+  {
+    Case c{"disc", 32, 32, 3, std::vector<uint8_t>(32 * 32 * 3)};
+    for (unsigned y = 0; y < c.h; ++y) {
+      for (unsigned x = 0; x < c.w; ++x) {
+        const int dx = static_cast<int>(x) - 16, dy = static_cast<int>(y) - 16;
+        const bool in = dx * dx + dy * dy < 144;
+        for (unsigned k = 0; k < 3; ++k) c.px[(y * c.w + x) * 3 + k] = in ? (k == 0 ? 200 : 40) : 0;
+      }
+    }
+    cases.push_back(c);
+  }
+  {
+    Case c{"stripe", 28, 28, 1, std::vector<uint8_t>(28 * 28, 0)};
+    for (unsigned y = 0; y < c.h; ++y) {
+      for (unsigned x = 9; x < 13; ++x) c.px[y * c.w + x] = static_cast<uint8_t>(77 + 20 * (x & 1));
+    }
+    cases.push_back(c);
+  }
+  for (const Case& c : cases) {
+    const size_t n = static_cast<size_t>(c.w) * c.ch;
+    if (c.h * (n + 1) > tinytb::detail::kDeflateBuffer / 2) continue;  // not tiny with a smaller TINYTB_DEFLATE_BUFFER
+    std::vector<uint8_t> filtered(c.h * (n + 1));
+    for (unsigned y = 0; y < c.h; ++y) {
+      tinytb::detail::png_filter_row(c.px.data() + y * n, y == 0 ? nullptr : c.px.data() + (y - 1) * n, n, c.ch,
+                                     filtered.data() + y * (n + 1));
+    }
+    std::vector<uint8_t> z(compressBound(filtered.size()));
+    uLongf zn = z.size();
+    ASSERT_EQ(compress2(z.data(), &zn, filtered.data(), filtered.size(), 9), Z_OK);
+    // zlib's stream has its 2-byte header and Adler-32, which the framing counts too.
+    const size_t reference = zn - 6 + tinytb::detail::kPngHeadBytes + tinytb::detail::kPngTailBytes;
+    for (DeflateLevel level : {DeflateLevel::kDefault, DeflateLevel::kFast}) {
+      const std::string name = std::string(c.name) + "_" + level_name(level);
+      round_trip("rows_alike_" + name, c.px, c.w, c.h, c.ch, n, level, true);
+      tinytb_test::Frame f;
+      f.width = c.w;
+      f.height = c.h;
+      f.channels = c.ch;
+      f.pixels = c.px;
+      const std::vector<uint8_t> png = encode(f, level);
+      const std::vector<uint8_t> types = filter_types(png, n, c.h);
+      ASSERT_EQ(types.size(), c.h) << name;
+      EXPECT_GT(filtered_rows(types), 0u) << name << ": kept unfiltered";
+      EXPECT_LE(static_cast<double>(png.size()), 1.6 * static_cast<double>(reference))
+          << name << ": " << png.size() << " B, zlib 9 on the filtered rows " << reference << " B";
     }
   }
 }
