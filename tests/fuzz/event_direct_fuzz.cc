@@ -81,7 +81,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   event.wall_time_bits = in.take(1) % 4 == 0 ? 0 : in.take(8);
   const uint64_t step_kind = in.take(1);
   event.step = static_cast<int64_t>(step_kind % 3 == 0 ? in.take(8) : in.take(step_kind % 3));
-  if (step_kind & 0x80) event.step = -event.step;
+  // Negated through uint64_t: INT64_MIN stays itself (a step the writer may be given).
+  if (step_kind & 0x80) event.step = static_cast<int64_t>(0 - static_cast<uint64_t>(event.step));
   const uint8_t shape = static_cast<uint8_t>(in.take(1));
   const uint8_t flags = static_cast<uint8_t>(in.take(1));
   const uint8_t data_class = static_cast<uint8_t>(in.take(1) & 0x7F);

@@ -38,6 +38,9 @@ for shape in range(4):
                     body += bytes([k]) + bytes(rng.randrange(1, 256) for _ in range(k * 3 if k & 0x80 else k))
             open(f"{out}/seed{n:03d}", "wb").write(head + body)
             n += 1
+# A negative 8-byte step: INT64_MIN, the one step whose negation overflows (a harness bug the fuzzer found once).
+head = bytes([1]) + rng.randbytes(8) + bytes([0x81]) + (1 << 63).to_bytes(8, "little") + bytes([1, 0, 3, 5]) + (4).to_bytes(2, "little")
+open(f"{out}/seed{n:03d}", "wb").write(head + b"loss" + b"cont\x01" + rng.randbytes(4))
 PY
 
 "$FUZZER" -runs=0 "$WORK/event_seeds" 2>&1 | tail -n 1
