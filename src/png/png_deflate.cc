@@ -797,7 +797,7 @@ void take_adler(DeflateState* s) {
   s->adler_from = static_cast<uint16_t>(s->end);  // kDeflateBuffer <= 32768
 }
 
-// log2(x) in 1/4096 bit, x >= 1, to within 0.0014 bit (split_pays() compares sums over
+// log2(x) in 1/4096 bit, x >= 1, to within 0.0014 bit (split_pays_over() compares sums over
 // thousands of symbols that differ by tens of bits). The fraction, log2(1 + t) for t in
 // [0, 1) taken as 16 bits, from a cubic: t * (1.4235 - t * (0.5877 - t * 0.1656)).
 uint32_t log2_q12(uint32_t x) {
@@ -813,50 +813,90 @@ uint32_t log2_q12(uint32_t x) {
 }
 TINYTB_PER_BYTE uint32_t xlog2(uint32_t x) { return x * log2_q12(x); }  // x log2 x, 1/4096 bit
 
+// What one block of a + b symbols costs over two of a and of b at their entropy:
+// (a + b) log2(a + b) - a log2 a - b log2 b, in 1/4096 bit, modulo 2^32: read as signed
+// (the log2's error can put it just below 0; every term is below 2^31, a + b <=
+// kDeflateBuffer <= 32768).
+uint32_t join_bits(uint32_t a, uint32_t b) { return xlog2(a + b) - xlog2(a) - xlog2(b); }
+
 // Whether the open block, parsed up to s->pos (its counts), costs fewer bits ended there,
-// the rest of the buffer (its bytes, counted as literals) starting the next block, than
-// with the rest in it. Estimated: each block's symbols at their entropy, kSplitTableBits of
-// code table for each symbol both blocks list, and kSplitBlockBits for the second block's
-// header (docs/png.md, "What was tried for bytes", has the measurements).
+// the rest of the buffer (its bytes, counted as literals: rest[i] >> shift, 16 bits)
+// starting the next block, than with the rest in it. Estimated: each block's symbols at
+// their entropy, kSplitTableBits of code table for each symbol both blocks list, and
+// kSplitBlockBits for the second block's header (docs/png.md, "What was tried for bytes",
+// has the measurements). est(A) + est(B) < est(A + B), est(X) = |X| log2 |X| - sum(x log2 x)
+// + its tables, taken as: the symbols' join_bits and the tables < the sizes' join_bits
+// (one call site for the x log2 x terms: the same decisions as summing them apart, in
+// 62 B less flash and fewer registers).
 constexpr uint32_t kSplitTableBits = 3;
 constexpr uint32_t kSplitBlockBits = 100;
-bool split_pays(DeflateState* s) {
-  uint16_t* const rest = s->lit_code;  // scratch until the block's codes are built
-  clear_counts(rest, 286);
-  for (size_t p = s->pos; p < s->end; ++p) ++rest[s->buf[p]];
-  if (kWideParse) {  // parse()'s second table of literal counts joins the first
-    for (size_t i = 0; i < 256; ++i) s->lit_freq[i] = static_cast<uint16_t>(s->lit_freq[i] + s->key[i]);
-    memset(s->key, 0, 256 * sizeof(s->key[0]));
-  }
-  // est(A) + est(B) < est(A + B), est(X) = |X| log2 |X| - sum(x log2 x) + its tables.
-  uint32_t n_a = 0, shared = 0, joined = 0, apart = 0;
+template <typename Count>
+bool split_pays_over(const DeflateState* s, const Count* rest, unsigned shift) {
+  uint32_t n_a = 0;
+  uint32_t joined = 4096 * kSplitBlockBits;  // modulo 2^32: signed, below 2^31 in size
   for (size_t i = 0; i < 286; ++i) {
-    const uint32_t a = s->lit_freq[i], b = rest[i];
+    const uint32_t a = s->lit_freq[i], b = (static_cast<uint32_t>(rest[i]) >> shift) & 0xFFFFu;
     n_a += a;
     if (a == 0 || b == 0) continue;  // the same in one block as in two
-    joined += xlog2(a + b);
-    apart += xlog2(a) + xlog2(b);
-    ++shared;
+    joined += join_bits(a, b) + 4096 * kSplitTableBits;
   }
-  const uint32_t n_b = static_cast<uint32_t>(s->end - s->pos);
-  return xlog2(n_a) + xlog2(n_b) + joined + 4096 * (kSplitTableBits * shared + kSplitBlockBits) <
-         xlog2(n_a + n_b) + apart;
+  return static_cast<int32_t>(joined) < static_cast<int32_t>(join_bits(n_a, static_cast<uint32_t>(s->end - s->pos)));
+}
+
+// Adds delta to counts[x] for each byte x of [p, e): a loop of its own on pointers (inlined,
+// -Os reloaded its bounds from the stack every byte).
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+void count_bytes(uint32_t* counts, const uint8_t* p, const uint8_t* e, uint32_t delta) {
+  while (p < e) counts[*p++] += delta;
+}
+// With the wide parse (key holds parse()'s second table of literal counts): the rest
+// counted into lit_code, scratch until the block's codes are built.
+bool split_pays_wide(DeflateState* s) {
+  uint16_t* const rest = s->lit_code;
+  clear_counts(rest, 286);
+  for (size_t p = s->pos; p < s->end; ++p) ++rest[s->buf[p]];
+  for (size_t i = 0; i < 256; ++i) s->lit_freq[i] = static_cast<uint16_t>(s->lit_freq[i] + s->key[i]);
+  memset(s->key, 0, 256 * sizeof(s->key[0]));
+  return split_pays_over(s, rest, 0);
+}
+
+// Whether kDefault's block, n bytes from start filling the buffer, ends at half or three
+// quarters of it (split_pays_over). Without the wide parse key is free until emit_block writes
+// the block's codes there: the buffer's second half is counted once, packed (low half:
+// from half the buffer, high half: from three quarters), and each test takes out what its
+// parse went past (a run) instead of counting its rest again (docs/png.md).
+bool ends_early(DeflateState* s, size_t start, size_t n) {
+  const uint8_t* const b = s->buf;
+  const size_t half = start + n / 2, three_quarters = start + n * 3 / 4;
+  if (!kWideParse) {
+    memset(s->key, 0, 286 * sizeof(s->key[0]));
+    count_bytes(s->key, b + half, b + three_quarters, 1);
+    count_bytes(s->key, b + three_quarters, b + s->end, 0x10001u);
+  }
+  for (unsigned shift = 0; shift <= 16; shift += 16) {
+    const size_t stop = shift ? three_quarters : half;
+    parse(s, stop);
+    if (s->block_start != start || s->pos >= s->end) return false;  // the run list closed a block; or no rest
+    if (kWideParse) {
+      if (split_pays_wide(s)) return true;
+    } else {
+      count_bytes(s->key, b + stop, b + s->pos, 0u - (1u << shift));
+      if (split_pays_over(s, s->key, shift)) return true;
+    }
+  }
+  return false;
 }
 
 // Close the block over everything buffered and keep only its last byte (what a run at the
 // start of the next block repeats). kDefault ends it at half or else three quarters of
-// the buffer instead when split_pays() (the statistics change there), and keeps the rest,
-// not parsed yet, for the next block: on the bench's frames up to 0.1% fewer bytes for
-// 8-14 more Cortex-M4 instructions a byte (docs/png.md, "What was tried for bytes").
+// the buffer instead when ends_early() (the statistics change there), and keeps the rest,
+// not parsed yet, for the next block.
 void make_room(DeflateState* s) {
   take_adler(s);
-  const size_t start = s->block_start, n = s->end - start;
-  bool early = false;
-  for (size_t q = 2; s->level == DeflateLevel::kDefault && n >= kDeflateBuffer / 2 && q < 4 && !early; ++q) {
-    parse(s, start + n * q / 4);
-    if (s->block_start != start || s->pos >= s->end) break;  // the run list closed a block; or no rest
-    early = split_pays(s);
-  }
+  const size_t n = s->end - s->block_start;
+  const bool early = s->level == DeflateLevel::kDefault && n >= kDeflateBuffer / 2 && ends_early(s, s->block_start, n);
   if (!early) parse(s, s->end);
   emit_block(s, false);
   const size_t keep = s->end - s->pos;  // 0 unless the block ended early
