@@ -46,7 +46,7 @@ constexpr size_t kStreamMaxPayload = 16384;  // a longer write() is split; the r
 constexpr size_t kStreamMaxBoardLen = 32;   // the board name in an open frame
 
 enum class StreamFrameType : uint8_t {
-  kOpen = 1,      // payload: u8 B, board[B], u8 D, dir[D], u8 F, file name[F] (a new file starts)
+  kOpen = 1,      // payload: u8 B, board[B], u8 D, dir[D], u8 F, file name[F] (the next file starts)
   kData = 2,      // payload: the next bytes of the file
   kSync = 3,      // no payload: the board asks the receiver to fsync now (sent only with set_sync_frames(true))
   kTruncate = 4,  // payload: u64 size, u32 first failed frame; the writer cut a failed write back

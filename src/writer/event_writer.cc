@@ -526,7 +526,7 @@ Status EventWriterBase::log_simple_scalar(TagRef tag, int64_t step, float value)
   }
   if (slot == tag_count_) {
     if (!new_tag_ok(name, tag_len)) return Status::kInvalidTag;
-    if (name != scratch) {  // commit_record() takes a new tag's name from the scratch row
+    if (name != scratch) {  // commit_record() takes a first-seen tag's name from the scratch row
       memcpy(scratch, name, tag_len);
       scratch[tag_len] = '\0';
     }

@@ -61,7 +61,7 @@ uint64_t wall_time_bits(WallTime t) {
   m >>= 1;
   --frac;
   if (half && (rest != 0 || (m & 1) != 0)) ++m;
-  if (m == kTop) {  // rounding carried into a new bit
+  if (m == kTop) {  // rounding carried into one more bit
     m >>= 1;
     --frac;
   }

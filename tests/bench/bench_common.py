@@ -1,22 +1,30 @@
-"""What the benchmark drivers share (e2e_run.py, native_run.py): a check counter, the CPU's
-name for the report, and the median and spread of a list of rates or ratios. Standard library
-only."""
+"""What the benchmark drivers share (e2e_run.py, native_run.py): a check counter (also the
+host tool's tests/tools/cli_test.py), the CPU's name for the report, and the median and spread
+of a list of rates or ratios. Standard library only."""
 
 import platform
 import statistics
+import sys
 
 
 class Checks:
-    def __init__(self):
+    """Counts checks; prints each failure (and, with show_passes, each pass)."""
+
+    def __init__(self, show_passes=False):
         self.passed = 0
         self.failed = 0
+        self.show_passes = show_passes
 
     def check(self, name, ok, detail=""):
         if ok:
             self.passed += 1
+            if self.show_passes:
+                print("PASS %s" % name)
         else:
             self.failed += 1
             print("FAIL %s%s" % (name, (": " + detail) if detail else ""))
+        sys.stdout.flush()
+        return ok
 
 
 def cpu_model():

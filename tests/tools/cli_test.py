@@ -28,30 +28,16 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "tensorboard"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "bench"))
 
 import wire  # noqa: E402  (CRC-32C and framing written from scratch for the judge)
+from bench_common import Checks  # noqa: E402  (the check counter the bench drivers use)
 
 from tensorboard.backend.event_processing import event_file_loader  # noqa: E402
 from tensorboard.compat.proto import event_pb2  # noqa: E402
 
 
-class Suite:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-            print("PASS %s" % name)
-        else:
-            self.failed += 1
-            print("FAIL %s%s" % (name, (": " + detail) if detail else ""))
-        sys.stdout.flush()
-        return ok
-
-
-T = Suite()
+T = Checks(show_passes=True)
 TOOL = None
 
 
