@@ -517,9 +517,12 @@ $(PNG_QEMU_FW): $(call objects,arm,$(PNG_QEMU_SRCS)) tests/target/png_qemu_bench
 PNG_QEMU_HOST_SRCS := tests/bench/png_qemu_host.cc tests/support/frames.cc tests/bench/lodepng_reference.cc \
                       tests/support/lodepng_decoder.cc src/png/png_deflate.cc $(wildcard src/png/png_checksum.cc) \
                       src/png/png_framing.cc
+# The host's PNGs are built as the firmware's are: TINYTB_DEFLATE_FRAME_BLOCKS=0, a small target's
+# default (include/tinytb/config.h), so that every firmware PNG can be compared with them byte for byte.
 $(PNG_QEMU_HOST): $(PNG_QEMU_HOST_SRCS) tests/support/frames.h tests/bench/lodepng_reference.h src/png/png_deflate.h
 	@mkdir -p $(dir $@)
-	$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Werror $(INCLUDES) -Itests/support -Itests/bench $(PNG_QEMU_HOST_SRCS) -o $@
+	$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Werror -DTINYTB_DEFLATE_FRAME_BLOCKS=0 $(INCLUDES) -Itests/support -Itests/bench \
+	  $(PNG_QEMU_HOST_SRCS) -o $@
 
 .PHONY: bench-qemu
 bench-qemu: setup $(PNG_QEMU_FW) $(PNG_QEMU_HOST)

@@ -102,6 +102,20 @@
 #endif
 #endif
 
+// 1: kCompressed takes a frame in memory (an 8-bit gray, RGB or RGBA view read in place) in
+// blocks of up to 32 KiB with one set of code tables each, reading a block's rows twice
+// (counted, then coded), instead of one block per TINYTB_DEFLATE_BUFFER: 0.3-0.9% smaller
+// PNGs in the same state (docs/png.md, "Blocks over several buffers"), for about 440 B of
+// Cortex-M flash and more instructions a byte. Default: 0 on a small target (the full
+// writer's 32 KB flash goal has no room for it), 1 elsewhere.
+#ifndef TINYTB_DEFLATE_FRAME_BLOCKS
+#if TINYTB_SMALL_TARGET
+#define TINYTB_DEFLATE_FRAME_BLOCKS 0
+#else
+#define TINYTB_DEFLATE_FRAME_BLOCKS 1
+#endif
+#endif
+
 // The summary forms built in (docs/format.md, "Summary forms"): 1 the classic form only
 // (simple_value, Summary.Image, HistogramProto, Summary.Audio: what tensorboardX writes),
 // 2 the TF2 tensor form only, 3 both, WriterOptions::form choosing per writer. Leaving a
@@ -124,6 +138,8 @@ static_assert(TINYTB_DEFLATE_BUFFER >= 64 && TINYTB_DEFLATE_BUFFER <= 32768, "TI
 static_assert(TINYTB_DEFLATE_MAX_RUNS >= 1 && TINYTB_DEFLATE_MAX_RUNS <= 65536,
               "TINYTB_DEFLATE_MAX_RUNS must be 1..65536");
 static_assert(TINYTB_SMALL_TARGET == 0 || TINYTB_SMALL_TARGET == 1, "TINYTB_SMALL_TARGET must be 0 or 1");
+static_assert(TINYTB_DEFLATE_FRAME_BLOCKS == 0 || TINYTB_DEFLATE_FRAME_BLOCKS == 1,
+              "TINYTB_DEFLATE_FRAME_BLOCKS must be 0 or 1");
 static_assert(TINYTB_CRC32C_SLICES == 0 || TINYTB_CRC32C_SLICES == 1 || TINYTB_CRC32C_SLICES == 8,
               "TINYTB_CRC32C_SLICES must be 0 (16-entry table), 1 or 8");
 static_assert(TINYTB_CRC32C_HARDWARE == 0 || TINYTB_CRC32C_HARDWARE == 1, "TINYTB_CRC32C_HARDWARE must be 0 or 1");

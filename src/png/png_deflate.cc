@@ -450,7 +450,7 @@ uint32_t fixed_codes(const uint16_t* freq, uint8_t* len, uint32_t* code) {
 
 // ---- blocks -------------------------------------------------------------------------------
 
-void emit_block(DeflateState* s, bool final);
+void full_run_list(DeflateState* s);
 
 // A run: `len` copies of the byte before it (a match at distance 1).
 void record_run(DeflateState* s, size_t len) {
@@ -459,7 +459,7 @@ void record_run(DeflateState* s, size_t len) {
   ++s->dist_freq[0];
   s->match[s->matches++] = static_cast<uint32_t>((s->run << 8) | (len - kMinMatch));
   s->run = 0;
-  if (s->matches == kDeflateMaxMatches) emit_block(s, false);
+  if (s->matches == kDeflateMaxMatches) full_run_list(s);
 }
 
 // 64-bit targets look for runs four positions at a time and count literals in two
@@ -491,7 +491,10 @@ TINYTB_PER_BYTE bool run_may_start(const uint8_t* b, size_t p) {
 
 // The symbols of buf[pos, limit): literals, and runs of 4 or more copies of the byte
 // before them (LZ77 restricted to distance 1: docs/png.md says why no general matches).
-void parse(DeflateState* s, size_t limit) {
+// kCount false (a frame block's second reading, its codes already built from the first):
+// the same runs, nothing counted (the wide parse's second table is where the codes are).
+template <bool kCount>
+void parse_symbols(DeflateState* s, size_t limit) {
   const uint8_t* b = s->buf;
   uint16_t* freq = s->lit_freq;
   uint32_t* freq2 = s->key;
@@ -499,17 +502,17 @@ void parse(DeflateState* s, size_t limit) {
   size_t p = s->pos;
   if (p >= limit) return;
   if (p == 0) {  // the stream's first byte: nothing before it to repeat
-    ++freq[b[0]];
+    if (kCount) ++freq[b[0]];
     ++s->run;
     p = 1;
   }
   size_t lit_start = p - s->run;  // literals since the last run: [lit_start, p)
   while (p < limit) {
     if (kWideParse && p + 4 <= limit && p + 7 <= end && !run_may_start(b, p)) {
-      ++freq[b[p]];
-      ++freq2[b[p + 1]];
-      ++freq[b[p + 2]];
-      ++freq2[b[p + 3]];
+      if (kCount) ++freq[b[p]];
+      if (kCount) ++freq2[b[p + 1]];
+      if (kCount) ++freq[b[p + 2]];
+      if (kCount) ++freq2[b[p + 3]];
       p += 4;
       continue;
     }
@@ -519,10 +522,10 @@ void parse(DeflateState* s, size_t limit) {
       const uint8_t* q = b + p;
       const uint8_t* const last = b + (limit - 4);
       while (q[2] != q[3]) {  // a loop of its own, on a pointer: about 5 instructions a byte
-        ++freq[q[0]];
-        ++freq[q[1]];
-        ++freq[q[2]];
-        ++freq[q[3]];
+        if (kCount) ++freq[q[0]];
+        if (kCount) ++freq[q[1]];
+        if (kCount) ++freq[q[2]];
+        if (kCount) ++freq[q[3]];
         q += 4;
         if (q > last) break;
       }
@@ -533,7 +536,7 @@ void parse(DeflateState* s, size_t limit) {
     }
     const uint8_t v = b[p];
     if (v != b[p - 1] || p + 4 > end || b[p + 1] != v || b[p + 2] != v || b[p + 3] != v) {
-      ++freq[v];
+      if (kCount) ++freq[v];
       ++p;
       continue;
     }
@@ -554,6 +557,8 @@ void parse(DeflateState* s, size_t limit) {
   s->pos = p;
   s->run = p - lit_start;
 }
+
+void parse(DeflateState* s, size_t limit) { parse_symbols<true>(s, limit); }
 
 // The code lengths of both alphabets as code-length symbols (RFC 1951 3.2.7): 16 repeats
 // the previous length 3-6 times, 17 and 18 give 3-10 and 11-138 zeros. Each symbol goes
@@ -638,15 +643,20 @@ void put_literals_streamed(DeflateState* s, BitWriter* w, const uint8_t* buf, si
   }
 }
 
-void emit_block(DeflateState* s, bool final) {
-  const size_t start = s->block_start, stop = s->pos;
-  const size_t bytes = stop - start;
-  if (bytes == 0 && !final) return;
-  if (bytes == 0) {  // an empty final block: fixed Huffman, end-of-block only
-    put_bits(&s->w, 1u | (1u << 1), 3);
-    put_bits(&s->w, 0, 7);
-    return;
-  }
+// A block's header (open_block), its symbols (put_symbols: one call, or one for each
+// chunk of a frame block) and its end (close_block). The kind says how its symbols go out.
+enum BlockKind : uint8_t { kBlockCoded, kBlockStored, kBlockLost };
+// Without frame blocks emit_block() is their one caller: inlined there, as one function.
+#if TINYTB_DEFLATE_FRAME_BLOCKS
+#define TINYTB_BLOCK_PART
+#else
+#define TINYTB_BLOCK_PART TINYTB_PER_BYTE
+#endif
+
+// The block's codes from s's counts and its header, for `bytes` bytes of input: coded with
+// Huffman codes, or stored when that is not larger; kBlockLost when its bits (known
+// exactly) do not fit an unstreamed output (nothing more is written then).
+TINYTB_BLOCK_PART BlockKind open_block(DeflateState* s, BitWriter& local, size_t bytes, bool final) {
   if (kWideParse) {  // the second table of literal counts (parse) joins the first
     for (size_t i = 0; i < 256; ++i) s->lit_freq[i] = static_cast<uint16_t>(s->lit_freq[i] + s->key[i]);
   }
@@ -695,83 +705,98 @@ void emit_block(DeflateState* s, bool final) {
   for (size_t i = 0; i < 30; ++i) cost += static_cast<uint64_t>(s->dist_freq[i]) * (s->dist_len[i] + kDistExtra[i]);
   const uint64_t stored_cost = 3 + 7 + 32 + 8 * static_cast<uint64_t>(bytes);
 
-  BitWriter w = s->w;  // a local copy stays in registers through the symbol loops
+  BitWriter* const w = &local;
   const bool streamed = s->drain.write != nullptr;
   if (stored_cost <= cost) {
-    window_room(s, &w, 16);
-    put_bits(&w, final ? 1u : 0u, 3);
-    align_bits(&w);
+    window_room(s, w, 16);
+    put_bits(w, final ? 1u : 0u, 3);
+    align_bits(w);
     uint8_t head[4];
     put_stored_length(head, bytes);
-    put_bytes(&w, head, 4);
+    put_bytes(w, head, 4);
+    return kBlockStored;
+  }
+  if (w->overflow || (!streamed && (w->capacity - w->size) * 8 < w->count + cost)) {
+    // The block's bits do not all fit: the stream cannot end in the buffer, whatever comes
+    // after. (Streamed, the window drains whenever the next piece would not fit:
+    // window_room().) Otherwise every whole byte of this block fits: no check per symbol.
+    // Bits go out kFlushBits at a time and only when complete, so nothing is written past
+    // the block's last byte.
+    w->overflow = true;
+    return kBlockLost;
+  }
+  if (fixed) {
+    s->dist_code[0] = 0;  // distance 1, the only one used: 5 zero bits
+  } else {
+    build_codes(s->dist_len, 30, s->dist_code, dist_lengths);
+  }
+  window_room(s, w, kMaxHeaderBytes + 8);
+  put_bits_unchecked(w, (final ? 1u : 0u) | ((fixed ? 1u : 2u) << 1), 3);
+  if (!fixed) {  // fixed codes have no header: they are RFC 1951's
+    put_bits_unchecked(w, static_cast<uint32_t>(hlit - 257), 5);
+    put_bits_unchecked(w, static_cast<uint32_t>(hdist - 1), 5);
+    put_bits_unchecked(w, static_cast<uint32_t>(hclen - 4), 4);
+    for (size_t i = 0; i < hclen; ++i) put_bits_unchecked(w, cl_len[kClOrder[i]], 3);
+    for (size_t i = 0; i < cl_count; ++i) {
+      const unsigned sym = cl_syms[i] & 31u, extra = cl_syms[i] >> 5;
+      put_bits_unchecked(w, cl_code[sym], cl_len[sym]);
+      if (sym >= 16) put_bits_unchecked(w, extra, sym == 16 ? 2u : sym == 17 ? 3u : 7u);
+    }
+    // The literal/length codes with their lengths, one word a symbol, in the Huffman
+    // scratch (free once the header is out).
+    build_codes(s->lit_len, 286, s->key, lit_lengths);
+  }
+  return kBlockCoded;
+}
+
+// The open block's symbols over buf[start, stop): the run list's runs and the literals
+// around them, or (stored) the bytes themselves.
+TINYTB_BLOCK_PART void put_symbols(DeflateState* s, BitWriter& w, BlockKind kind, size_t start, size_t stop) {
+  if (kind == kBlockLost) return;
+  const bool streamed = s->drain.write != nullptr;
+  const uint8_t* const buf = s->buf;
+  if (kind == kBlockStored) {
     // Streamed, the bytes pass through the window a window's worth at a time.
-    const uint8_t* from = s->buf + start;
-    for (size_t left = bytes; left > 0;) {
+    const uint8_t* from = buf + start;
+    for (size_t left = stop - start; left > 0;) {
       window_room(s, &w, 1);
       const size_t take = !streamed || left < w.capacity - w.size ? left : w.capacity - w.size;
       put_bytes(&w, from, take);
       from += take;
       left -= take;
     }
-  } else if (w.overflow || (!streamed && (w.capacity - w.size) * 8 < w.count + cost)) {
-    // The block's bits (known exactly) do not all fit: the stream cannot end in the
-    // buffer, whatever comes after. Nothing more is written. (Streamed, the window drains
-    // whenever the next piece would not fit: window_room().)
-    w.overflow = true;
-  } else {
-    // Every whole byte of this block fits: no check per symbol. Bits go out kFlushBits at a
-    // time and only when complete, so nothing is written past the block's last byte.
-    if (fixed) {
-      s->dist_code[0] = 0;  // distance 1, the only one used: 5 zero bits
-    } else {
-      build_codes(s->dist_len, 30, s->dist_code, dist_lengths);
-    }
-    // The header and the symbols through the local copy, which no pointer outlives.
-    BitWriter* const hw = &w;
-    window_room(s, hw, kMaxHeaderBytes + 8);
-    put_bits_unchecked(hw, (final ? 1u : 0u) | ((fixed ? 1u : 2u) << 1), 3);
-    if (!fixed) {  // fixed codes have no header: they are RFC 1951's
-      put_bits_unchecked(hw, static_cast<uint32_t>(hlit - 257), 5);
-      put_bits_unchecked(hw, static_cast<uint32_t>(hdist - 1), 5);
-      put_bits_unchecked(hw, static_cast<uint32_t>(hclen - 4), 4);
-      for (size_t i = 0; i < hclen; ++i) put_bits_unchecked(hw, cl_len[kClOrder[i]], 3);
-      for (size_t i = 0; i < cl_count; ++i) {
-        const unsigned sym = cl_syms[i] & 31u, extra = cl_syms[i] >> 5;
-        put_bits_unchecked(hw, cl_code[sym], cl_len[sym]);
-        if (sym >= 16) put_bits_unchecked(hw, extra, sym == 16 ? 2u : sym == 17 ? 3u : 7u);
-      }
-    }
-    // The literal/length codes with their lengths, one word a symbol, in the Huffman
-    // scratch (free once the header is out).
-    uint32_t* const lit_code = s->key;
-    if (!fixed) build_codes(s->lit_len, 286, lit_code, lit_lengths);
-    const uint8_t* const buf = s->buf;
-    size_t p = start;
-    for (size_t k = 0; k < s->matches; ++k) {
-      const uint32_t rec = s->match[k];
-      const size_t lit_end = p + (rec >> 8);
-      if (streamed) {
-        put_literals_streamed(s, &w, buf, p, lit_end, lit_code);
-        window_room(s, &w, 8);  // the match: 35 bits at most
-      } else {
-        put_literals(&w, buf + p, buf + lit_end, lit_code);
-      }
-      p = lit_end;
-      const unsigned len = (rec & 0xFFu) + kMinMatch;
-      const unsigned lc = len_code(static_cast<unsigned>(len));
-      put_bits_unchecked(&w, lit_code[257 + lc] & 0xFFFFu, lit_code[257 + lc] >> 16);
-      if (kLenExtra[lc] != 0) put_bits_unchecked(&w, len - kLenBase[lc], kLenExtra[lc]);
-      put_bits_unchecked(&w, s->dist_code[0], s->dist_len[0]);  // distance 1: code 0, no extra bits
-      p += len;
-    }
-    if (streamed) {
-      put_literals_streamed(s, &w, buf, p, stop, lit_code);
-      window_room(s, &w, 8);
-    } else {
-      put_literals(&w, buf + p, buf + stop, lit_code);
-    }
-    put_bits_unchecked(&w, lit_code[256] & 0xFFFFu, lit_code[256] >> 16);
+    return;
   }
+  const uint32_t* const lit_code = s->key;
+  size_t p = start;
+  for (size_t k = 0; k < s->matches; ++k) {
+    const uint32_t rec = s->match[k];
+    const size_t lit_end = p + (rec >> 8);
+    if (streamed) {
+      put_literals_streamed(s, &w, buf, p, lit_end, lit_code);
+      window_room(s, &w, 8);  // the match: 35 bits at most
+    } else {
+      put_literals(&w, buf + p, buf + lit_end, lit_code);
+    }
+    p = lit_end;
+    const unsigned len = (rec & 0xFFu) + kMinMatch;
+    const unsigned lc = len_code(static_cast<unsigned>(len));
+    put_bits_unchecked(&w, lit_code[257 + lc] & 0xFFFFu, lit_code[257 + lc] >> 16);
+    if (kLenExtra[lc] != 0) put_bits_unchecked(&w, len - kLenBase[lc], kLenExtra[lc]);
+    put_bits_unchecked(&w, s->dist_code[0], s->dist_len[0]);  // distance 1: code 0, no extra bits
+    p += len;
+  }
+  if (streamed) {
+    put_literals_streamed(s, &w, buf, p, stop, lit_code);
+    window_room(s, &w, 8);
+  } else {
+    put_literals(&w, buf + p, buf + stop, lit_code);
+  }
+}
+
+// The block's end-of-block code (coded), the window drained; the counts start again.
+TINYTB_BLOCK_PART void close_block(DeflateState* s, BitWriter& w, BlockKind kind, bool final) {
+  if (kind == kBlockCoded) put_bits_unchecked(&w, s->key[256] & 0xFFFFu, s->key[256] >> 16);
   s->w = w;
   if (s->drain.write != nullptr) drain_window(s);
   if (final) return;  // nothing counts after the last block
@@ -780,7 +805,40 @@ void emit_block(DeflateState* s, bool final) {
   if (kWideParse) memset(s->key, 0, 256 * sizeof(s->key[0]));
   s->matches = 0;
   s->run = 0;
+}
+
+void emit_block(DeflateState* s, bool final) {
+  const size_t start = s->block_start, stop = s->pos;
+  if (stop == start && !final) return;
+  if (stop == start) {  // an empty final block: fixed Huffman, end-of-block only
+    put_bits(&s->w, 1u | (1u << 1), 3);
+    put_bits(&s->w, 0, 7);
+    return;
+  }
+  BitWriter w = s->w;  // a local copy stays in registers through the header and the symbols
+  const BlockKind kind = open_block(s, w, stop - start, final);
+  put_symbols(s, w, kind, start, stop);
+  close_block(s, w, kind, final);
   s->block_start = stop;
+}
+
+// The run list is full (record_run): one pass closes the block there; a frame block's
+// first reading forgets the list (its counts are what it keeps), its second writes the
+// symbols so far.
+void full_run_list(DeflateState* s) {
+#if TINYTB_DEFLATE_FRAME_BLOCKS
+  if (s->phase != 0) {
+    if (s->phase == 2) {
+      BitWriter w = s->w;
+      put_symbols(s, w, static_cast<BlockKind>(s->kind), s->block_start, s->pos);
+      s->w = w;
+      s->block_start = s->pos;
+    }
+    s->matches = 0;
+    return;
+  }
+#endif
+  emit_block(s, false);
 }
 
 }  // namespace
@@ -830,17 +888,24 @@ uint32_t join_bits(uint32_t a, uint32_t b) { return xlog2(a + b) - xlog2(a) - xl
 // 62 B less flash and fewer registers).
 constexpr uint32_t kSplitTableBits = 3;
 constexpr uint32_t kSplitBlockBits = 100;
+// Two blocks of counts a and b (b[i] >> shift, 16 bits) estimated cheaper than one block
+// of both (a + b symbols at most 32768).
 template <typename Count>
-bool split_pays_over(const DeflateState* s, const Count* rest, unsigned shift) {
-  uint32_t n_a = 0;
+bool two_blocks_cheaper(const uint16_t* a_counts, const Count* b_counts, unsigned shift) {
+  uint32_t n_a = 0, n_b = 0;
   uint32_t joined = 4096 * kSplitBlockBits;  // modulo 2^32: signed, below 2^31 in size
   for (size_t i = 0; i < 286; ++i) {
-    const uint32_t a = s->lit_freq[i], b = (static_cast<uint32_t>(rest[i]) >> shift) & 0xFFFFu;
+    const uint32_t a = a_counts[i], b = (static_cast<uint32_t>(b_counts[i]) >> shift) & 0xFFFFu;
     n_a += a;
+    n_b += b;
     if (a == 0 || b == 0) continue;  // the same in one block as in two
     joined += join_bits(a, b) + 4096 * kSplitTableBits;
   }
-  return static_cast<int32_t>(joined) < static_cast<int32_t>(join_bits(n_a, static_cast<uint32_t>(s->end - s->pos)));
+  return static_cast<int32_t>(joined) < static_cast<int32_t>(join_bits(n_a, n_b));
+}
+template <typename Count>
+bool split_pays_over(const DeflateState* s, const Count* rest, unsigned shift) {
+  return two_blocks_cheaper(s->lit_freq, rest, shift);
 }
 
 // Adds delta to counts[x] for each byte x of [p, e): a loop of its own on pointers (inlined,
@@ -1395,6 +1460,129 @@ void finish_tiny(DeflateState* s) {
   s->fixed = s->level == DeflateLevel::kFast && 16 * none.fixed <= none.bits + none.bits / 2;
 }
 
+#if TINYTB_DEFLATE_FRAME_BLOCKS
+// ---- a frame in memory: blocks over several buffers ------------------------------------------
+
+// Where a buffer's worth of the frame starts: the frame's cursor and the byte before it
+// (the last of the buffer before: what a run at its start repeats).
+struct FrameMark {
+  uint32_t fy, fi;
+  uint8_t ftype, before;
+};
+FrameMark frame_mark(const DeflateState* s) {
+  return FrameMark{s->fy, s->fi, s->ftype, s->end > 0 ? s->buf[s->end - 1] : uint8_t{0}};
+}
+
+// The buffer filled from the frame at m, as filter_row() would have filled it (each row's
+// filter chosen as the level does: the same choice both readings), nothing parsed yet.
+void fill_from_frame(DeflateState* s, const FrameMark& m) {
+  s->fy = m.fy;
+  s->fi = m.fi;
+  s->ftype = m.ftype;
+  s->buf[0] = m.before;
+  s->end = s->pos = s->block_start = (m.fy == 0 && m.fi == 0) ? 0 : 1;
+  s->adler_from = static_cast<uint16_t>(s->end);
+  s->matches = s->run = 0;
+  const size_t n = static_cast<size_t>(s->width) * s->channels;
+  while (s->end < kDeflateBuffer && s->fy < s->height) {
+    const uint8_t* const row = s->frame + static_cast<ptrdiff_t>(s->fy) * s->stride;
+    const uint8_t* const prev = s->fy > 0 ? row - s->stride : nullptr;
+    if (s->fi == 0) {
+      s->ftype = static_cast<uint8_t>(choose_filter(s->level, row, prev, n, s->channels));
+      s->buf[s->end++] = s->ftype;
+      s->fi = 1;
+      continue;
+    }
+    const size_t i = s->fi - 1, room = kDeflateBuffer - s->end;
+    const size_t take = n - i < room ? n - i : room;
+    apply_type(s->ftype, row, prev, i, i + take, s->channels, s->buf + s->end);
+    s->end += take;
+    s->fi += static_cast<uint32_t>(take);
+    if (s->fi == 1 + n) {
+      ++s->fy;
+      s->fi = 0;
+    }
+  }
+}
+
+// One block from the frame's cursor on. First reading: a buffer at a time, filtered and
+// parsed for its counts; the next buffer joins the block while one block of both is
+// estimated cheaper than two (two_blocks_cheaper(), the block split's estimate), up to
+// kDeflateFrameBlock bytes. Then the codes are built from the block's counts, its header
+// written, and the same buffers filtered and parsed again, their symbols written.
+void frame_block(DeflateState* s) {
+  const FrameMark start = frame_mark(s);
+  uint16_t* const a = s->lit_code;  // the block's literal/length counts (free until its codes are built)
+  clear_counts(a, 286);
+  uint32_t runs = 0;
+  size_t bytes = 0;
+  FrameMark next = start;
+  s->phase = 1;
+  while (s->fy < s->height && bytes + kDeflateBuffer <= kDeflateFrameBlock) {
+    const FrameMark at = frame_mark(s);
+    fill_from_frame(s, at);
+    clear_counts(s->lit_freq, 286);
+    clear_counts(s->dist_freq, 30);
+    if (kWideParse) memset(s->key, 0, 256 * sizeof(s->key[0]));
+    parse(s, s->end);
+    if (kWideParse) {
+      for (size_t i = 0; i < 256; ++i) s->lit_freq[i] = static_cast<uint16_t>(s->lit_freq[i] + s->key[i]);
+    }
+    if (bytes > 0 && two_blocks_cheaper(a, s->lit_freq, 0)) break;  // this buffer starts the next block
+    for (size_t i = 0; i < 286; ++i) a[i] = static_cast<uint16_t>(a[i] + s->lit_freq[i]);
+    runs += s->dist_freq[0];
+    bytes += s->end - s->block_start;
+    next = frame_mark(s);
+  }
+  const bool final = next.fy >= s->height;
+  memcpy(s->lit_freq, a, sizeof(s->lit_freq));
+  clear_counts(s->dist_freq, 30);
+  s->dist_freq[0] = static_cast<uint16_t>(runs);
+  if (kWideParse) memset(s->key, 0, 256 * sizeof(s->key[0]));
+  BitWriter w = s->w;
+  const BlockKind kind = open_block(s, w, bytes, final);
+  s->w = w;
+  s->kind = kind;
+  s->phase = 2;
+  FrameMark at = start;
+  while (kind != kBlockLost && (at.fy != next.fy || at.fi != next.fi)) {
+    fill_from_frame(s, at);
+    take_adler(s);
+    parse_symbols<false>(s, s->end);
+    w = s->w;
+    put_symbols(s, w, kind, s->block_start, s->pos);
+    s->w = w;
+    at = frame_mark(s);
+  }
+  s->phase = 0;
+  w = s->w;
+  close_block(s, w, kind, final);
+}
+
+// Every block of a frame (kDefault, not tiny) from the frame itself: s is begun, the frame
+// is `height` rows `stride` bytes apart.
+void frame_blocks(DeflateState* s, const uint8_t* pixels, ptrdiff_t stride) {
+  s->frame = pixels;
+  s->stride = stride;
+  s->fy = s->fi = 0;
+  s->end = 0;
+  while (!s->w.overflow && s->fy < s->height) frame_block(s);
+  s->rows = s->height;
+  s->written = true;
+  s->frame = nullptr;
+}
+#endif  // TINYTB_DEFLATE_FRAME_BLOCKS
+
+// Whether png_deflate_frame() wrote every block already (end() then frames the stream only).
+bool frame_written(const DeflateState* s) {
+#if TINYTB_DEFLATE_FRAME_BLOCKS
+  return s->written;
+#else
+  (void)s;
+  return false;
+#endif
+}
+
 }  // namespace
 
 bool png_filter_costs(const uint8_t* row, const uint8_t* prev, size_t n, size_t bpp, uint32_t* costs,
@@ -1438,6 +1626,11 @@ Status png_deflate_begin(DeflateState* s, uint32_t width, uint32_t height, uint8
   s->channels = channels;
   s->rows = 0;
   s->fixed = false;
+#if TINYTB_DEFLATE_FRAME_BLOCKS
+  s->frame = nullptr;
+  s->phase = 0;
+  s->written = false;
+#endif
   s->tiny = static_cast<size_t>(height) * (1 + static_cast<size_t>(width) * channels) <= kTinyFrame;
   s->adler = kAdler32Init;
   s->adler_from = 0;
@@ -1466,10 +1659,12 @@ Status png_deflate_end(DeflateState* s, size_t* size) {
   uint8_t* const out = s->png;
   s->png = nullptr;  // the stream is over, whatever happens below
   if (s->w.overflow) return Status::kTooLarge;
-  finish_tiny(s);
-  take_adler(s);
-  parse(s, s->end);
-  emit_block(s, true);
+  if (!frame_written(s)) {
+    finish_tiny(s);
+    take_adler(s);
+    parse(s, s->end);
+    emit_block(s, true);
+  }
   align_bits(&s->w);
   if (s->w.overflow) return Status::kTooLarge;
 
@@ -1504,10 +1699,12 @@ Status png_deflate_end_stream(DeflateState* s, size_t* stream_bytes, uint32_t* a
   if (s->png == nullptr || s->rows != s->height || s->drain.write == nullptr) return Status::kInvalidArgument;
   s->png = nullptr;
   if (!s->w.overflow) {
-    finish_tiny(s);
-    take_adler(s);
-    parse(s, s->end);
-    emit_block(s, true);  // drains what the block wrote
+    if (!frame_written(s)) {
+      finish_tiny(s);
+      take_adler(s);
+      parse(s, s->end);
+      emit_block(s, true);  // drains what the block wrote
+    }
     align_bits(&s->w);
     drain_window(s);
   }
@@ -1520,6 +1717,27 @@ Status png_deflate_end_stream(DeflateState* s, size_t* stream_bytes, uint32_t* a
   return Status::kOk;
 }
 
+Status png_deflate_frame(DeflateState* s, const uint8_t* pixels, ptrdiff_t stride) {
+  if (s == nullptr || s->png == nullptr || pixels == nullptr || s->rows != 0 ||
+      (stride >= 0 ? static_cast<size_t>(stride) : 0 - static_cast<size_t>(stride)) <
+          static_cast<size_t>(s->width) * s->channels) {
+    return Status::kInvalidArgument;
+  }
+  if (s->w.overflow) return Status::kTooLarge;
+  if (TINYTB_DEFLATE_FRAME_BLOCKS && s->level == DeflateLevel::kDefault && !s->tiny) {
+#if TINYTB_DEFLATE_FRAME_BLOCKS
+    frame_blocks(s, pixels, stride);
+#endif
+    return s->w.overflow ? Status::kTooLarge : Status::kOk;
+  }
+  Status st = Status::kOk;
+  for (uint32_t y = 0; y < s->height && st == Status::kOk; ++y) {
+    const uint8_t* row = pixels + static_cast<ptrdiff_t>(y) * stride;
+    st = png_deflate_row(s, row, y == 0 ? nullptr : row - stride);
+  }
+  return st;
+}
+
 Status png_deflate_encode(const uint8_t* pixels, uint32_t width, uint32_t height, uint8_t channels, size_t stride,
                           DeflateLevel level, DeflateState* s, uint8_t* out, size_t capacity, size_t* size) {
   if (pixels == nullptr || s == nullptr || out == nullptr || size == nullptr || width == 0 || height == 0 ||
@@ -1528,15 +1746,28 @@ Status png_deflate_encode(const uint8_t* pixels, uint32_t width, uint32_t height
     return Status::kInvalidArgument;
   }
   Status st = png_deflate_begin(s, width, height, channels, level, out, capacity);
-  for (uint32_t y = 0; y < height && st == Status::kOk; ++y) {
-    const uint8_t* row = pixels + static_cast<size_t>(y) * stride;
-    st = png_deflate_row(s, row, y == 0 ? nullptr : row - stride);
-  }
+  if (st == Status::kOk) st = png_deflate_frame(s, pixels, static_cast<ptrdiff_t>(stride));
   if (st != Status::kOk) {
     s->png = nullptr;
     return st;
   }
   return png_deflate_end(s, size);
+}
+
+Status png_deflate_encode_stream(const uint8_t* pixels, uint32_t width, uint32_t height, uint8_t channels,
+                                 ptrdiff_t stride, DeflateLevel level, DeflateState* s, uint8_t* window,
+                                 size_t window_bytes, ByteWriter drain, size_t* stream_bytes, uint32_t* adler) {
+  if (pixels == nullptr || s == nullptr || stream_bytes == nullptr || adler == nullptr) return Status::kInvalidArgument;
+  Status st = png_deflate_begin_stream(s, width, height, channels, level, window, window_bytes, drain);
+  if (st != Status::kOk) return st;
+  st = png_deflate_frame(s, pixels, stride);
+  if (st != Status::kOk && st != Status::kTooLarge) {
+    s->png = nullptr;
+    s->drain = ByteWriter{};
+    return st;
+  }
+  // A failed drain stops the stream: end_stream() says which failure it was.
+  return png_deflate_end_stream(s, stream_bytes, adler);
 }
 
 }  // namespace detail

@@ -106,6 +106,18 @@ struct DeflateState {
   bool tiny = false;
   // The open block is coded with deflate's fixed Huffman codes (kFast's tiny frames).
   bool fixed = false;
+  // A frame in memory (png_deflate_encode, png_deflate_encode_stream): kDefault reads each
+  // block's rows twice, counting its symbols and then coding them, so that one block (one
+  // set of code tables) may span up to kDeflateFrameBlock bytes, several buffers.
+  // (Present whatever TINYTB_DEFLATE_FRAME_BLOCKS says: the state's size does not depend on it.)
+  const uint8_t* frame = nullptr;
+  ptrdiff_t stride = 0;  // row y at frame + y * stride
+  uint32_t fy = 0;       // the next row to filter
+  uint32_t fi = 0;       // of it: 0, the filter byte next; else 1 + the bytes filtered
+  uint8_t ftype = 0;     // row fy's filter type, once chosen (fi > 0)
+  uint8_t phase = 0;     // a full run list: 0 closes the block, 1 is forgotten (counting), 2 is written
+  uint8_t kind = 0;      // phase 2: how the open block's symbols go out (BlockKind)
+  bool written = false;  // every block of the frame is out: end() frames it only
   // Streamed output (png_deflate_begin_stream): after every block the window's whole
   // bytes go to `drain` and the window starts again; `drained` counts them.
   ByteWriter drain;
@@ -157,6 +169,15 @@ Status png_deflate_begin(DeflateState* state, uint32_t width, uint32_t height, u
 Status png_deflate_row(DeflateState* state, const uint8_t* row, const uint8_t* prev);
 Status png_deflate_end(DeflateState* state, size_t* size);
 
+// A whole frame in memory into a begun deflate (png_deflate_begin or _begin_stream, no row
+// given yet), in place of the rows: row y at pixels + y * stride (stride may be negative:
+// a bottom-up frame), each width * channels bytes; then end() or end_stream() as after the
+// rows. kDefault reads each block's rows twice (counting, then coding: blocks of up to
+// kDeflateFrameBlock bytes, with fewer code tables than the rows' blocks of one buffer);
+// tiny frames and kFast go a row at a time, as png_deflate_row() would take them.
+// Errors: kInvalidArgument (bad arguments, rows already given), kTooLarge.
+Status png_deflate_frame(DeflateState* state, const uint8_t* pixels, ptrdiff_t stride);
+
 // The window a streamed deflate needs, whatever the block size: the output goes through
 // it a piece at a time and is drained whenever the next piece would not fit (a block's
 // header, 286 bytes at most; 128 literals, 240 bytes at most; a stored block's bytes in
@@ -174,6 +195,16 @@ constexpr size_t kDeflateStreamWindow = 320;
 Status png_deflate_begin_stream(DeflateState* state, uint32_t width, uint32_t height, uint8_t channels,
                                 DeflateLevel level, uint8_t* window, size_t window_bytes, ByteWriter drain);
 Status png_deflate_end_stream(DeflateState* state, size_t* stream_bytes, uint32_t* adler);
+
+// What png_deflate_encode() and png_deflate_encode_stream() let one kDefault block span
+// (its rows read twice), at most 32 KiB: the counts and their estimates are 16-bit.
+constexpr size_t kDeflateFrameBlock = (32768 / kDeflateBuffer) * kDeflateBuffer;
+
+// png_deflate_encode()'s stream streamed (as png_deflate_begin_stream() and
+// png_deflate_end_stream() with the frame's rows): the same bytes.
+Status png_deflate_encode_stream(const uint8_t* pixels, uint32_t width, uint32_t height, uint8_t channels,
+                                 ptrdiff_t stride, DeflateLevel level, DeflateState* state, uint8_t* window,
+                                 size_t window_bytes, ByteWriter drain, size_t* stream_bytes, uint32_t* adler);
 
 // Encode 8-bit gray (1), RGB (3) or RGBA (4) pixels, rows `stride` bytes apart, into `out`
 // (capacity bytes) as a complete PNG; *size gets its length. The frame is read in place

@@ -142,10 +142,17 @@ Status PngBatch::encode_next() {
   return status;
 }
 
-// Rows go to the deflate one by one, for both passes: read in place when the view needs no
-// conversion, otherwise converted into the two row buffers in turn (the filters read the
-// row above). Stops at the deflate's first error and returns it.
+// The frame goes to the deflate, for both passes: read in place, whole, when the view needs
+// no conversion (the deflate may read a block's rows twice: png_deflate_frame()), otherwise
+// row by row, converted into the two row buffers in turn (the filters read the row above).
+// Stops at the deflate's first error and returns it.
 Status PngBatch::deflate_rows(detail::DeflateState* state, const detail::RowReader& reader) {
+  const uint8_t* const first = TINYTB_DEFLATE_FRAME_BLOCKS ? detail::direct_row(reader, 0) : nullptr;
+  if (first != nullptr) {
+    const ptrdiff_t stride =
+        height > 1 ? detail::direct_row(reader, 1) - first : static_cast<ptrdiff_t>(width) * channels;
+    return detail::png_deflate_frame(state, first, stride);
+  }
   Status s = Status::kOk;
   const uint8_t* prev = nullptr;
   for (uint32_t y = 0; y < height && s == Status::kOk; ++y) {

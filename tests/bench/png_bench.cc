@@ -146,16 +146,12 @@ bool encode(Encoder e, const Frame& f, std::vector<uint8_t>* out, size_t* heap) 
   const tinytb::ByteWriter drain{append_to_sink, &sink};
   const uint8_t channels = static_cast<uint8_t>(f.channels);
   const size_t stride = static_cast<size_t>(f.width) * f.channels;
-  tinytb::Status st = tinytb::detail::png_deflate_begin_stream(
-      &g_state, f.width, f.height, channels, e == Encoder::kTinytb ? DeflateLevel::kDefault : DeflateLevel::kFast,
-      g_window, sizeof(g_window), drain);
-  for (unsigned y = 0; y < f.height && st == tinytb::Status::kOk; ++y) {
-    const uint8_t* row = f.pixels.data() + y * stride;
-    st = tinytb::detail::png_deflate_row(&g_state, row, y == 0 ? nullptr : row - stride);
-  }
   size_t stream = 0;
   uint32_t adler = 0;
-  if (st == tinytb::Status::kOk) st = tinytb::detail::png_deflate_end_stream(&g_state, &stream, &adler);
+  const tinytb::Status st = tinytb::detail::png_deflate_encode_stream(
+      f.pixels.data(), f.width, f.height, channels, static_cast<ptrdiff_t>(stride),
+      e == Encoder::kTinytb ? DeflateLevel::kDefault : DeflateLevel::kFast, &g_state, g_window, sizeof(g_window), drain,
+      &stream, &adler);
   if (st != tinytb::Status::kOk || stream + tinytb::detail::kPngHeadBytes != out->size()) return false;
   const uint32_t crc = tinytb::detail::png_head(out->data(), f.width, f.height, channels, stream);
   out->resize(out->size() + tinytb::detail::kPngTailBytes);

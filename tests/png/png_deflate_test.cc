@@ -88,8 +88,49 @@ void stream_equals_buffered(const std::string& name, const std::vector<uint8_t>&
   EXPECT_EQ(adler, (uint32_t{a[0]} << 24) | (uint32_t{a[1]} << 16) | (uint32_t{a[2]} << 8) | a[3]) << name;
 }
 
-// Encode (rows `stride` apart), check the bound, decode with lodepng, compare; the
-// streamed form must give the same stream.
+// The same frame a row at a time into one buffer (png_deflate_begin/row/end): one block
+// per buffer at most, as converted frames are taken. Empty when it fails.
+std::vector<uint8_t> encode_rows(const std::vector<uint8_t>& frame, unsigned w, unsigned h, unsigned ch, size_t stride,
+                                 DeflateLevel level) {
+  std::vector<uint8_t> out(png_deflate_max_bytes(w, h, ch));
+  size_t size = 0;
+  Status st = tinytb::detail::png_deflate_begin(&g_state, w, h, static_cast<uint8_t>(ch), level, out.data(), out.size());
+  for (unsigned y = 0; y < h && st == Status::kOk; ++y) {
+    const uint8_t* row = frame.data() + y * stride;
+    st = tinytb::detail::png_deflate_row(&g_state, row, y == 0 ? nullptr : row - stride);
+  }
+  if (st == Status::kOk) st = tinytb::detail::png_deflate_end(&g_state, &size);
+  out.resize(st == Status::kOk ? size : 0);
+  return out;
+}
+
+// png_deflate_encode_stream() on the frame (through a window of exactly
+// kDeflateStreamWindow bytes and a guard) gives png_deflate_encode()'s stream and Adler-32.
+void frame_stream_equals_buffered(const std::string& name, const std::vector<uint8_t>& frame, unsigned w, unsigned h,
+                                  unsigned ch, size_t stride, DeflateLevel level, const std::vector<uint8_t>& png) {
+  using tinytb::detail::kDeflateStreamWindow;
+  std::vector<uint8_t> window(kDeflateStreamWindow + 64, 0xEE);
+  Drained d;
+  size_t stream_bytes = 0;
+  uint32_t adler = 0;
+  ASSERT_EQ(tinytb::detail::png_deflate_encode_stream(frame.data(), w, h, static_cast<uint8_t>(ch),
+                                                      static_cast<ptrdiff_t>(stride), level, &g_state, window.data(),
+                                                      kDeflateStreamWindow, tinytb::ByteWriter{collect, &d},
+                                                      &stream_bytes, &adler),
+            Status::kOk)
+      << name;
+  for (size_t i = kDeflateStreamWindow; i < window.size(); ++i) ASSERT_EQ(window[i], 0xEE) << name << ": past the window";
+  ASSERT_LE(d.largest, kDeflateStreamWindow) << name;
+  const size_t head = tinytb::detail::kPngHeadBytes;
+  ASSERT_EQ(png.size(), head + stream_bytes + tinytb::detail::kPngTailBytes) << name << ": streamed length";
+  ASSERT_TRUE(memcmp(png.data() + head, d.bytes.data(), stream_bytes) == 0) << name << ": streamed bytes differ";
+  const uint8_t* a = png.data() + head + stream_bytes;
+  EXPECT_EQ(adler, (uint32_t{a[0]} << 24) | (uint32_t{a[1]} << 16) | (uint32_t{a[2]} << 8) | a[3]) << name;
+}
+
+// Encode the whole frame (rows `stride` apart), check the bound, decode with lodepng,
+// compare; png_deflate_encode_stream() must give the same stream. The same for the frame
+// given a row at a time (its own blocks), buffered and streamed.
 void round_trip(const std::string& name, const std::vector<uint8_t>& frame, unsigned w, unsigned h, unsigned ch,
                 size_t stride, DeflateLevel level, bool keep) {
   const size_t bound = png_deflate_max_bytes(w, h, ch);
@@ -107,14 +148,20 @@ void round_trip(const std::string& name, const std::vector<uint8_t>& frame, unsi
     packed.insert(packed.end(), frame.begin() + static_cast<long>(y * stride),
                   frame.begin() + static_cast<long>(y * stride + static_cast<size_t>(w) * ch));
   }
-  stream_equals_buffered(name, frame, w, h, ch, stride, level, out);
+  frame_stream_equals_buffered(name, frame, w, h, ch, stride, level, out);
   if (::testing::Test::HasFatalFailure()) return;
-  tinytb_test::DecodedPng d;
-  ASSERT_TRUE(tinytb_test::decode_png(out.data(), out.size(), &d)) << name << ": " << d.error;
-  ASSERT_EQ(d.width, w);
-  ASSERT_EQ(d.height, h);
-  ASSERT_EQ(d.channels, ch);
-  ASSERT_TRUE(d.pixels == packed) << name << ": pixels differ";
+  const std::vector<uint8_t> rows = encode_rows(frame, w, h, ch, stride, level);
+  ASSERT_FALSE(rows.empty()) << name << ": rows";
+  stream_equals_buffered(name, frame, w, h, ch, stride, level, rows);
+  if (::testing::Test::HasFatalFailure()) return;
+  for (const std::vector<uint8_t>* png : {static_cast<const std::vector<uint8_t>*>(&out), &rows}) {
+    tinytb_test::DecodedPng d;
+    ASSERT_TRUE(tinytb_test::decode_png(png->data(), png->size(), &d)) << name << ": " << d.error;
+    ASSERT_EQ(d.width, w);
+    ASSERT_EQ(d.height, h);
+    ASSERT_EQ(d.channels, ch);
+    ASSERT_TRUE(d.pixels == packed) << name << ": pixels differ";
+  }
   if (keep) save(name, out, w, h, ch, packed);
 }
 
@@ -456,10 +503,8 @@ TEST(PngDeflate, BlocksEndWhereStatisticsChange) {
   for (DeflateLevel level : {DeflateLevel::kDefault, DeflateLevel::kFast}) {
     const std::string name = std::string("statistics-change-") + level_name(level);
     round_trip(name, frame, w, h, 1, w, level, true);
-    std::vector<uint8_t> png(png_deflate_max_bytes(w, h, 1));
-    size_t size = 0;
-    ASSERT_EQ(png_deflate_encode(frame.data(), w, h, 1, w, level, &g_state, png.data(), png.size(), &size), Status::kOk);
-    png.resize(size);
+    const std::vector<uint8_t> png = encode_rows(frame, w, h, 1, w, level);  // the split is the rows' path
+    ASSERT_FALSE(png.empty()) << name;
     const std::vector<size_t> sizes = block_sizes(png);
     ASSERT_GE(sizes.size(), 2u) << name;
     size_t total = 0;
@@ -472,6 +517,82 @@ TEST(PngDeflate, BlocksEndWhereStatisticsChange) {
       EXPECT_EQ(sizes[0], tinytb::detail::kDeflateBuffer) << name;
     }
   }
+}
+
+// A frame in memory at kDefault (png_deflate_encode): with TINYTB_DEFLATE_FRAME_BLOCKS (a
+// host's default) blocks span several buffers where one set of codes is estimated cheaper,
+// never more than kDeflateFrameBlock bytes, and the photo's PNG is smaller than the rows'
+// (one block a buffer at most); without it the two are the same bytes. A bottom-up frame
+// (negative stride) gives the PNG of the frame flipped; png_deflate_frame() refuses rows
+// already given and a stride shorter than a row; a failed drain is kIoError.
+TEST(PngDeflate, FrameBlocksSpanSeveralBuffers) {
+  std::string error;
+  const char* data = getenv("TINYTB_DATA");
+  const auto frames = tinytb_test::load_frames(data != nullptr ? data : "examples/data", &error);
+  ASSERT_FALSE(frames.empty()) << error;
+  size_t photos = 0;
+  for (const auto& f : frames) {
+    if (f.name.find("kodim23 640x480") == std::string::npos) continue;
+    ++photos;
+    const size_t stride = static_cast<size_t>(f.width) * f.channels;
+    round_trip("frame-blocks", f.pixels, f.width, f.height, f.channels, stride, DeflateLevel::kDefault, false);
+    std::vector<uint8_t> png(png_deflate_max_bytes(f.width, f.height, f.channels));
+    size_t size = 0;
+    ASSERT_EQ(png_deflate_encode(f.pixels.data(), f.width, f.height, static_cast<uint8_t>(f.channels), stride,
+                                 DeflateLevel::kDefault, &g_state, png.data(), png.size(), &size),
+              Status::kOk);
+    png.resize(size);
+    const std::vector<uint8_t> rows = encode_rows(f.pixels, f.width, f.height, f.channels, stride, DeflateLevel::kDefault);
+    size_t largest = 0;
+    for (size_t b : block_sizes(png)) largest = std::max(largest, b);
+    if (TINYTB_DEFLATE_FRAME_BLOCKS) {
+      EXPECT_GT(largest, tinytb::detail::kDeflateBuffer);
+      EXPECT_LE(largest, tinytb::detail::kDeflateFrameBlock);
+      EXPECT_LT(png.size(), rows.size());
+    } else {
+      EXPECT_EQ(png, rows);
+    }
+    // Bottom-up: the rows flipped in memory, read from the last with a negative stride.
+    std::vector<uint8_t> flipped(f.pixels.size());
+    for (unsigned y = 0; y < f.height; ++y) {
+      memcpy(&flipped[(f.height - 1 - y) * stride], &f.pixels[y * stride], stride);
+    }
+    Drained d;
+    size_t stream_bytes = 0;
+    uint32_t adler = 0;
+    uint8_t window[tinytb::detail::kDeflateStreamWindow];
+    ASSERT_EQ(tinytb::detail::png_deflate_encode_stream(
+                  flipped.data() + (f.height - 1) * stride, f.width, f.height, static_cast<uint8_t>(f.channels),
+                  -static_cast<ptrdiff_t>(stride), DeflateLevel::kDefault, &g_state, window, sizeof(window),
+                  tinytb::ByteWriter{collect, &d}, &stream_bytes, &adler),
+              Status::kOk);
+    ASSERT_EQ(stream_bytes + tinytb::detail::kPngFramingBytes, png.size());
+    EXPECT_EQ(memcmp(d.bytes.data(), png.data() + tinytb::detail::kPngHeadBytes, stream_bytes), 0);
+    // A drain that fails part way: kIoError, and nothing after it is asked for.
+    struct Failing {
+      size_t calls = 0;
+    } failing;
+    const tinytb::ByteWriter fail_third{[](void* c, const uint8_t*, size_t) { return ++static_cast<Failing*>(c)->calls < 3; },
+                                        &failing};
+    EXPECT_EQ(tinytb::detail::png_deflate_encode_stream(f.pixels.data(), f.width, f.height,
+                                                        static_cast<uint8_t>(f.channels), static_cast<ptrdiff_t>(stride),
+                                                        DeflateLevel::kDefault, &g_state, window, sizeof(window),
+                                                        fail_third, &stream_bytes, &adler),
+              Status::kIoError);
+    EXPECT_EQ(failing.calls, 3u);
+    // png_deflate_frame(): only before any row, only with a stride that holds a row.
+    using tinytb::detail::png_deflate_begin;
+    using tinytb::detail::png_deflate_frame;
+    ASSERT_EQ(png_deflate_begin(&g_state, f.width, f.height, static_cast<uint8_t>(f.channels), DeflateLevel::kDefault,
+                                png.data(), png.capacity()),
+              Status::kOk);
+    EXPECT_EQ(png_deflate_frame(&g_state, f.pixels.data(), static_cast<ptrdiff_t>(stride) - 1),
+              Status::kInvalidArgument);
+    EXPECT_EQ(png_deflate_frame(&g_state, nullptr, static_cast<ptrdiff_t>(stride)), Status::kInvalidArgument);
+    ASSERT_EQ(tinytb::detail::png_deflate_row(&g_state, f.pixels.data(), nullptr), Status::kOk);
+    EXPECT_EQ(png_deflate_frame(&g_state, f.pixels.data(), static_cast<ptrdiff_t>(stride)), Status::kInvalidArgument);
+  }
+  EXPECT_EQ(photos, 1u);
 }
 
 // A frame whose run list (256 runs) fills exactly at its last byte: 40x32 gray, each row 8
