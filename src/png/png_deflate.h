@@ -9,8 +9,10 @@
 // the statistics change, the rest starting the next): literals and runs (the previous
 // byte repeated: LZ77 at distance 1),
 // coded with dynamic Huffman codes built from that block's counts (15 bits at most);
-// a block that would not shrink is stored instead. A tiny frame (half the buffer at most)
-// is one block: kept unfiltered when it is mostly runs (kFast then codes it with deflate's
+// a block that would not shrink is stored instead. A frame read in place at kDefault
+// (png_deflate_frame(), TINYTB_DEFLATE_FRAME_BLOCKS) joins up to four buffers into one
+// block instead, reading them twice (counted, then coded). A tiny frame (half the buffer
+// at most) is one block: kept unfiltered when it is mostly runs (kFast then codes it with deflate's
 // fixed codes), otherwise filtered and coded unfiltered instead when that is estimated
 // cheaper. Output goes into
 // one bounded buffer (running out of it is kTooLarge) or through a 320-byte window to a
