@@ -103,7 +103,7 @@
 #endif
 
 // 1: kCompressed takes a frame in memory (an 8-bit gray, RGB or RGBA view read in place) in
-// blocks of up to 32 KiB with one set of code tables each, reading a block's rows twice
+// blocks of up to 64 KiB with one set of code tables each, reading a block's rows twice
 // (counted, then coded), instead of one block per TINYTB_DEFLATE_BUFFER: 0.3-0.9% smaller
 // PNGs in the same state (docs/png.md, "Blocks over several buffers"), for about 440 B of
 // Cortex-M flash and more instructions a byte. Default: 0 on a small target (the full

@@ -872,9 +872,9 @@ uint32_t log2_q12(uint32_t x) {
 TINYTB_PER_BYTE uint32_t xlog2(uint32_t x) { return x * log2_q12(x); }  // x log2 x, 1/4096 bit
 
 // What one block of a + b symbols costs over two of a and of b at their entropy:
-// (a + b) log2(a + b) - a log2 a - b log2 b, in 1/4096 bit, modulo 2^32: read as signed
-// (the log2's error can put it just below 0; every term is below 2^31, a + b <=
-// kDeflateBuffer <= 32768).
+// (a + b) log2(a + b) - a log2 a - b log2 b, in 1/4096 bit, modulo 2^32: read as signed.
+// The x log2 x terms may wrap (a + b up to 65535: a frame block), the difference does not:
+// it is at most a + b bits, below 2^31, and the log2's error can put it just below 0.
 uint32_t join_bits(uint32_t a, uint32_t b) { return xlog2(a + b) - xlog2(a) - xlog2(b); }
 
 // Whether the open block, parsed up to s->pos (its counts), costs fewer bits ended there,
@@ -889,7 +889,7 @@ uint32_t join_bits(uint32_t a, uint32_t b) { return xlog2(a + b) - xlog2(a) - xl
 constexpr uint32_t kSplitTableBits = 3;
 constexpr uint32_t kSplitBlockBits = 100;
 // Two blocks of counts a and b (b[i] >> shift, 16 bits) estimated cheaper than one block
-// of both (a + b symbols at most 32768).
+// of both (a + b symbols at most 65535).
 template <typename Count>
 bool two_blocks_cheaper(const uint16_t* a_counts, const Count* b_counts, unsigned shift) {
   uint32_t n_a = 0, n_b = 0;

@@ -10,7 +10,7 @@
 // byte repeated: LZ77 at distance 1),
 // coded with dynamic Huffman codes built from that block's counts (15 bits at most);
 // a block that would not shrink is stored instead. A frame read in place at kDefault
-// (png_deflate_frame(), TINYTB_DEFLATE_FRAME_BLOCKS) joins up to four buffers into one
+// (png_deflate_frame(), TINYTB_DEFLATE_FRAME_BLOCKS) joins up to eight buffers into one
 // block instead, reading them twice (counted, then coded). A tiny frame (half the buffer
 // at most) is one block: kept unfiltered when it is mostly runs (kFast then codes it with deflate's
 // fixed codes), otherwise filtered and coded unfiltered instead when that is estimated
@@ -198,9 +198,9 @@ Status png_deflate_begin_stream(DeflateState* state, uint32_t width, uint32_t he
                                 DeflateLevel level, uint8_t* window, size_t window_bytes, ByteWriter drain);
 Status png_deflate_end_stream(DeflateState* state, size_t* stream_bytes, uint32_t* adler);
 
-// What png_deflate_encode() and png_deflate_encode_stream() let one kDefault block span
-// (its rows read twice), at most 32 KiB: the counts and their estimates are 16-bit.
-constexpr size_t kDeflateFrameBlock = (32768 / kDeflateBuffer) * kDeflateBuffer;
+// The most filtered bytes one kDefault block of png_deflate_frame() may span (its rows read
+// twice): what 16-bit symbol counts and a stored block's 16-bit length allow.
+constexpr size_t kDeflateFrameBlock = 65535;
 
 // png_deflate_encode()'s stream streamed (as png_deflate_begin_stream() and
 // png_deflate_end_stream() with the frame's rows): the same bytes.
