@@ -1488,7 +1488,20 @@ void fill_from_frame(DeflateState* s, const FrameMark& m) {
     const uint8_t* const row = s->frame + static_cast<ptrdiff_t>(s->fy) * s->stride;
     const uint8_t* const prev = s->fy > 0 ? row - s->stride : nullptr;
     if (s->fi == 0) {
-      s->ftype = static_cast<uint8_t>(choose_filter(s->level, row, prev, n, s->channels));
+      // The row's type as a reading before chose it, or chosen now and kept (the last
+      // kDeflateFrameTypes rows chosen, by row number modulo it, two a byte).
+      const uint32_t y = s->fy;
+      uint8_t& slot = s->types[(y % kDeflateFrameTypes) / 2];
+      const unsigned at = 4 * (y & 1u);
+      if (y >= s->types_from && y < s->types_to) {
+        s->ftype = static_cast<uint8_t>((slot >> at) & 15u);
+      } else {
+        s->ftype = static_cast<uint8_t>(choose_filter(s->level, row, prev, n, s->channels));
+        if (y != s->types_to) s->types_from = y;  // not the next row: the kept ones are of no use
+        slot = static_cast<uint8_t>((slot & ~(15u << at)) | (unsigned{s->ftype} << at));
+        s->types_to = y + 1;
+        if (s->types_to - s->types_from > kDeflateFrameTypes) ++s->types_from;
+      }
       s->buf[s->end++] = s->ftype;
       s->fi = 1;
       continue;
@@ -1566,6 +1579,7 @@ void frame_blocks(DeflateState* s, const uint8_t* pixels, ptrdiff_t stride) {
   s->stride = stride;
   s->fy = s->fi = 0;
   s->end = 0;
+  s->types_from = s->types_to = 0;
   while (!s->w.overflow && s->fy < s->height) frame_block(s);
   s->rows = s->height;
   s->written = true;

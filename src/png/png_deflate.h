@@ -33,6 +33,9 @@
 namespace tinytb {
 namespace detail {
 
+// Rows whose filter types a frame's readings keep (png_deflate_frame()).
+constexpr size_t kDeflateFrameTypes = 256;
+
 // Filtered bytes held (one block's input at most) and the runs a block may hold: knobs
 // in tinytb/config.h. The state is about kDeflateBuffer + 4 * kDeflateMaxRuns + 2.8 KiB.
 constexpr size_t kDeflateBuffer = TINYTB_DEFLATE_BUFFER;
@@ -120,6 +123,12 @@ struct DeflateState {
   uint8_t phase = 0;     // a full run list: 0 closes the block, 1 is forgotten (counting), 2 is written
   uint8_t kind = 0;      // phase 2: how the open block's symbols go out (BlockKind)
   bool written = false;  // every block of the frame is out: end() frames it only
+  // The filter types of rows [types_from, types_to) of the frame as they were chosen, row y
+  // at types[(y % kDeflateFrameTypes) / 2] (two a byte): a frame's rows are read twice or
+  // three times, their filters chosen once.
+  uint32_t types_from = 0;
+  uint32_t types_to = 0;
+  uint8_t types[kDeflateFrameTypes / 2];
   // Streamed output (png_deflate_begin_stream): after every block the window's whole
   // bytes go to `drain` and the window starts again; `drained` counts them.
   ByteWriter drain;
