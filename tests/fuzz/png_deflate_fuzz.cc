@@ -9,9 +9,13 @@
 // Invariants, each aborting with a message when broken:
 //   - an encode that returns kOk wrote a PNG that lodepng decodes to exactly the pixels,
 //     no longer than png_deflate_max_bytes(), and nothing past the capacity;
-//   - the row API and the whole-frame call write the same bytes;
-//   - the streamed form (window of exactly kDeflateStreamWindow) drains the same stream in
-//     pieces no larger than the window, and a drain that fails is kIoError;
+//   - the row API and the whole-frame call write the same bytes, except where the whole
+//     frame is coded in frame blocks (kDefault, not tiny, TINYTB_DEFLATE_FRAME_BLOCKS):
+//     then both decode exactly;
+//   - the streamed forms (rows: png_deflate_begin_stream; the frame, read top-down or
+//     bottom-up: png_deflate_encode_stream) drain the same stream as their buffered form,
+//     in pieces no larger than the window (exactly kDeflateStreamWindow), and a drain that
+//     fails is kIoError;
 //   - the same frame fits a buffer of exactly its size, and one byte less is kTooLarge;
 //   - a capacity too small gives kTooLarge and leaves the bytes past it untouched;
 //   - the state needs no clearing between frames (it is filled with junk first).
@@ -144,22 +148,38 @@ bool collect(void* context, const uint8_t* data, size_t size) {
   return true;
 }
 
-// The streamed form (png_deflate_begin_stream) through a window of exactly
-// kDeflateStreamWindow bytes, a separate heap block with a guard: returns its status;
-// the drained bytes and the Adler-32 in *d and *adler.
-Status encode_streamed(const Frame& f, DeflateLevel level, uint8_t junk, Drained* d, uint32_t* adler) {
+// A streamed form through a window of exactly kDeflateStreamWindow bytes, a separate heap
+// block with a guard: rows (png_deflate_begin_stream), or the whole frame
+// (png_deflate_encode_stream), read bottom-up from `flipped` (f's rows in reverse order,
+// the stride negative) when it is not null. Returns its status; the drained bytes and the
+// Adler-32 in *d and *adler.
+Status encode_streamed(const Frame& f, DeflateLevel level, bool rows, const std::vector<uint8_t>* flipped, uint8_t junk,
+                       Drained* d, uint32_t* adler) {
   const size_t window_bytes = tinytb::detail::kDeflateStreamWindow;
   std::vector<uint8_t> window(window_bytes + kGuard, kGuardByte);
   std::memset(static_cast<void*>(&g_state), junk, sizeof(g_state));
-  Status st = tinytb::detail::png_deflate_begin_stream(&g_state, f.w, f.h, static_cast<uint8_t>(f.ch), level,
-                                                       window.data(), window_bytes, tinytb::ByteWriter{collect, d});
-  for (unsigned y = 0; y < f.h && st == Status::kOk; ++y) {
-    const uint8_t* row = f.pixels.data() + static_cast<size_t>(y) * f.stride;
-    st = tinytb::detail::png_deflate_row(&g_state, row, y == 0 ? nullptr : row - f.stride);
-  }
   size_t stream_bytes = 0;
-  // The rows stop at a failed drain; end_stream() says which failure it was.
-  if (st == Status::kOk || st == Status::kTooLarge) st = tinytb::detail::png_deflate_end_stream(&g_state, &stream_bytes, adler);
+  Status st;
+  if (rows) {
+    st = tinytb::detail::png_deflate_begin_stream(&g_state, f.w, f.h, static_cast<uint8_t>(f.ch), level, window.data(),
+                                                  window_bytes, tinytb::ByteWriter{collect, d});
+    for (unsigned y = 0; y < f.h && st == Status::kOk; ++y) {
+      const uint8_t* row = f.pixels.data() + static_cast<size_t>(y) * f.stride;
+      st = tinytb::detail::png_deflate_row(&g_state, row, y == 0 ? nullptr : row - f.stride);
+    }
+    // The rows stop at a failed drain; end_stream() says which failure it was.
+    if (st == Status::kOk || st == Status::kTooLarge) st = tinytb::detail::png_deflate_end_stream(&g_state, &stream_bytes, adler);
+  } else {
+    const uint8_t* first = f.pixels.data();
+    ptrdiff_t stride = static_cast<ptrdiff_t>(f.stride);
+    if (flipped != nullptr) {
+      first = flipped->data() + static_cast<size_t>(f.h - 1) * f.stride;
+      stride = -stride;
+    }
+    st = tinytb::detail::png_deflate_encode_stream(first, f.w, f.h, static_cast<uint8_t>(f.ch), stride, level, &g_state,
+                                                   window.data(), window_bytes, tinytb::ByteWriter{collect, d},
+                                                   &stream_bytes, adler);
+  }
   for (size_t i = window_bytes; i < window.size(); ++i) require(window[i] == kGuardByte, "nothing past the window");
   require(d->largest <= window_bytes, "no drained piece is larger than the window");
   if (st == Status::kOk) require(stream_bytes == d->bytes.size(), "the stream's length is what was drained");
@@ -218,8 +238,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     require(target == portable, "Adler-32 equals the portable one");
   }
   std::vector<uint8_t> other;
-  require(encode(f, level, !rows, bound, static_cast<uint8_t>(~junk), &other) == Status::kOk && other == png,
-          "the row API and the whole-frame call agree");
+  require(encode(f, level, !rows, bound, static_cast<uint8_t>(~junk), &other) == Status::kOk,
+          "the other API succeeds");
+  const bool tiny = static_cast<size_t>(f.h) * (1 + static_cast<size_t>(f.w) * f.ch) <= tinytb::detail::kDeflateBuffer / 2;
+  if (!TINYTB_DEFLATE_FRAME_BLOCKS || level == DeflateLevel::kFast || tiny) {
+    require(other == png, "the row API and the whole-frame call agree");
+  } else {
+    tinytb_test::DecodedPng o;
+    require(tinytb_test::decode_png(other.data(), other.size(), &o) && o.pixels == d.pixels,
+            "the other API's PNG decodes to the same pixels");
+  }
+  // The frame's rows in reverse order, for the bottom-up read.
+  std::vector<uint8_t> flipped(f.pixels.size(), 0);
+  for (unsigned y = 0; y < f.h; ++y) {
+    std::memcpy(flipped.data() + static_cast<size_t>(f.h - 1 - y) * f.stride,
+                f.pixels.data() + static_cast<size_t>(y) * f.stride, static_cast<size_t>(f.w) * f.ch);
+  }
 
   // Streamed through the small window: the same stream, byte for byte, with its Adler-32;
   // a drain that fails part-way is kIoError.
@@ -227,7 +261,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const size_t head = tinytb::detail::kPngHeadBytes, tail = tinytb::detail::kPngTailBytes;
     Drained drained;
     uint32_t adler = 0;
-    require(encode_streamed(f, level, junk, &drained, &adler) == Status::kOk, "the streamed form succeeds");
+    const std::vector<uint8_t>* bottom_up = (flags & 16) != 0 ? &flipped : nullptr;
+    require(encode_streamed(f, level, rows, bottom_up, junk, &drained, &adler) == Status::kOk,
+            "the streamed form succeeds");
     require(drained.bytes.size() == png.size() - head - tail &&
                 std::memcmp(drained.bytes.data(), png.data() + head, drained.bytes.size()) == 0,
             "the streamed form drains the buffered PNG's stream");
@@ -237,7 +273,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Drained failing;
     failing.fail_after = drained.bytes.size() * capacity_choice / 256;
     if (failing.fail_after < drained.bytes.size()) {
-      require(encode_streamed(f, level, junk, &failing, &adler) == Status::kIoError, "a failed drain is kIoError");
+      require(encode_streamed(f, level, rows, bottom_up, junk, &failing, &adler) == Status::kIoError,
+              "a failed drain is kIoError");
     }
   }
 
