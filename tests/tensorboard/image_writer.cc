@@ -138,7 +138,9 @@ void camera_run() {
   LOG(g_camera_writer, "camera", "compressed/gray8_bottom_up", 0, &up, 1, g_compressed, &bmp, "bottom_up.raw");
   LOG(g_camera_writer, "camera", "fast/gray8_bottom_up", 0, &up, 1, g_fast, &bmp, "bottom_up.raw");
   LOG(g_camera_writer, "camera", "lodepng/gray8_bottom_up", 0, &up, 1, g_lodepng, &bmp, "bottom_up.raw");
-  // Noise: deflate cannot shrink it, the image is stored in every compressed mode too.
+  // Noise: deflate cannot shrink it, the image is stored in every compressed mode too
+  // (kCompressed with frame blocks writes stored blocks as long as kStored's itself: no
+  // fallback is needed there).
   static Source noise;
   noise.bytes.resize(80 * 60 * 3);
   std::mt19937 rng(5);
@@ -152,7 +154,8 @@ void camera_run() {
                         Mode{"lodepng/noise", &g_lodepng}}) {
     const uint32_t fallbacks = m.png->stored_fallbacks();
     LOG(g_camera_writer, "camera", m.tag, 0, &n, 1, *m.png, &noise, "noise.raw");
-    if (m.png->stored_fallbacks() != fallbacks + 1) {
+    const bool own_stored_blocks = m.png == &g_compressed && TINYTB_DEFLATE_FRAME_BLOCKS;
+    if (m.png->stored_fallbacks() != fallbacks + (own_stored_blocks ? 0u : 1u)) {
       fprintf(stderr, "image_writer: %s was not stored\n", m.tag);
       ++g_failures;
     }
