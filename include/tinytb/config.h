@@ -180,6 +180,7 @@ template <int V> struct TINYTB_MAX_SUFFIX_LEN_is {};
 template <int V> struct TINYTB_DEFLATE_BUFFER_is {};
 template <int V> struct TINYTB_DEFLATE_MAX_RUNS_is {};
 template <int V> struct TINYTB_SUMMARY_FORMS_is {};
+template <int V> struct TINYTB_DEFLATE_FRAME_BLOCKS_is {};
 
 template <class... Knobs>
 struct library_built_with {
@@ -190,7 +191,7 @@ using ThisBuild = library_built_with<
     TINYTB_MAX_SCOPE_LEN_is<TINYTB_MAX_SCOPE_LEN>, TINYTB_MAX_DIR_LEN_is<TINYTB_MAX_DIR_LEN>,
     TINYTB_MAX_HOST_LEN_is<TINYTB_MAX_HOST_LEN>, TINYTB_MAX_SUFFIX_LEN_is<TINYTB_MAX_SUFFIX_LEN>,
     TINYTB_DEFLATE_BUFFER_is<TINYTB_DEFLATE_BUFFER>, TINYTB_DEFLATE_MAX_RUNS_is<TINYTB_DEFLATE_MAX_RUNS>,
-    TINYTB_SUMMARY_FORMS_is<TINYTB_SUMMARY_FORMS>>;
+    TINYTB_SUMMARY_FORMS_is<TINYTB_SUMMARY_FORMS>, TINYTB_DEFLATE_FRAME_BLOCKS_is<TINYTB_DEFLATE_FRAME_BLOCKS>>;
 // Declared here, defined (with a value) only by the library for its own values.
 template <>
 const char ThisBuild::same_values;

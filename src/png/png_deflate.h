@@ -114,7 +114,7 @@ struct DeflateState {
   // A frame in memory (png_deflate_encode, png_deflate_encode_stream): kDefault reads each
   // block's rows twice, counting its symbols and then coding them, so that one block (one
   // set of code tables) may span up to kDeflateFrameBlock bytes, several buffers.
-  // (Present whatever TINYTB_DEFLATE_FRAME_BLOCKS says: the state's size does not depend on it.)
+#if TINYTB_DEFLATE_FRAME_BLOCKS
   const uint8_t* frame = nullptr;
   ptrdiff_t stride = 0;  // row y at frame + y * stride
   uint32_t fy = 0;       // the next row to filter
@@ -129,6 +129,7 @@ struct DeflateState {
   uint32_t types_from = 0;
   uint32_t types_to = 0;
   uint8_t types[kDeflateFrameTypes / 2];
+#endif
   // Streamed output (png_deflate_begin_stream): after every block the window's whole
   // bytes go to `drain` and the window starts again; `drained` counts them.
   ByteWriter drain;

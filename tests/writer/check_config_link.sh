@@ -42,8 +42,8 @@ links_and_runs() {  # label lib extra-flags... (the last flags may be empty)
 # The knobs that size arrays in types the application lays out and the library fills (or change
 # what its options mean), and
 # the others. A knob config.h gains must be put in one list (with the reason in config.h).
-LAYOUT=(MAX_SCOPE_LEN=8 MAX_DIR_LEN=8 MAX_HOST_LEN=8 MAX_SUFFIX_LEN=8 DEFLATE_BUFFER=4096 DEFLATE_MAX_RUNS=512 SUMMARY_FORMS=2)
-OTHERS=(DEFAULT_MAX_TAG_LEN=32 MAX_RANK=2 RENDER_STACK_SCRATCH=4096 CRC32C_SLICES=1 CRC32C_HARDWARE=0 CRC32_SLICES=4 SMALL_TARGET=1 DEFLATE_FRAME_BLOCKS=0)
+LAYOUT=(MAX_SCOPE_LEN=8 MAX_DIR_LEN=8 MAX_HOST_LEN=8 MAX_SUFFIX_LEN=8 DEFLATE_BUFFER=4096 DEFLATE_MAX_RUNS=512 SUMMARY_FORMS=2 DEFLATE_FRAME_BLOCKS=0)
+OTHERS=(DEFAULT_MAX_TAG_LEN=32 MAX_RANK=2 RENDER_STACK_SCRATCH=4096 CRC32C_SLICES=1 CRC32C_HARDWARE=0 CRC32_SLICES=4 SMALL_TARGET=1)
 for knob in $(sed -nE 's/^#ifndef TINYTB_([A-Z0-9_]+)$/\1/p' include/tinytb/config.h); do
   [ "$knob" = CONFIG_H_ ] && continue
   case " ${LAYOUT[*]} ${OTHERS[*]} " in
