@@ -1523,6 +1523,14 @@ void fill_from_frame(DeflateState* s, const FrameMark& m) {
 // estimated cheaper than two (two_blocks_cheaper(), the block split's estimate), up to
 // kDeflateFrameBlock bytes. Then the codes are built from the block's counts, its header
 // written, and the same buffers filtered and parsed again, their symbols written.
+// The rows one buffer's worth of the frame can touch (a part of one at each end).
+size_t rows_a_buffer(const DeflateState* s) {
+  return kDeflateBuffer / (1 + static_cast<size_t>(s->width) * s->channels) + 2;
+}
+
+// A block also stops joining buffers before it and the next buffer would span more rows
+// than the filter types kept (kDeflateFrameTypes): every row of the block then finds its
+// type in the second reading, and the buffer that starts the next block in its first.
 void frame_block(DeflateState* s) {
   const FrameMark start = frame_mark(s);
   uint16_t* const a = s->lit_code;  // the block's literal/length counts (free until its codes are built)
@@ -1531,7 +1539,9 @@ void frame_block(DeflateState* s) {
   size_t bytes = 0;
   FrameMark next = start;
   s->phase = 1;
-  while (s->fy < s->height && bytes + kDeflateBuffer <= kDeflateFrameBlock) {
+  const size_t buffer_rows = rows_a_buffer(s);
+  while (s->fy < s->height && bytes + kDeflateBuffer <= kDeflateFrameBlock &&
+         s->fy - start.fy + buffer_rows <= kDeflateFrameTypes) {
     const FrameMark at = frame_mark(s);
     fill_from_frame(s, at);
     clear_counts(s->lit_freq, 286);
@@ -1558,7 +1568,8 @@ void frame_block(DeflateState* s) {
   s->kind = kind;
   s->phase = 2;
   FrameMark at = start;
-  while (kind != kBlockLost && (at.fy != next.fy || at.fi != next.fi)) {
+  // (A stored block that ran out of an unstreamed output stops there: kTooLarge.)
+  while (kind != kBlockLost && !s->w.overflow && (at.fy != next.fy || at.fi != next.fi)) {
     fill_from_frame(s, at);
     take_adler(s);
     parse_symbols<false>(s, s->end);
@@ -1580,6 +1591,7 @@ void frame_blocks(DeflateState* s, const uint8_t* pixels, ptrdiff_t stride) {
   s->fy = s->fi = 0;
   s->end = 0;
   s->types_from = s->types_to = 0;
+  memset(s->types, 0, sizeof(s->types));
   while (!s->w.overflow && s->fy < s->height) frame_block(s);
   s->rows = s->height;
   s->written = true;
@@ -1738,12 +1750,14 @@ Status png_deflate_frame(DeflateState* s, const uint8_t* pixels, ptrdiff_t strid
     return Status::kInvalidArgument;
   }
   if (s->w.overflow) return Status::kTooLarge;
-  if (TINYTB_DEFLATE_FRAME_BLOCKS && s->level == DeflateLevel::kDefault && !s->tiny) {
 #if TINYTB_DEFLATE_FRAME_BLOCKS
+  // Frame blocks where at least two buffers can join within the kept filter types (rows of
+  // about 32 bytes and more); narrower frames, tiny frames and kFast go a row at a time.
+  if (s->level == DeflateLevel::kDefault && !s->tiny && 2 * rows_a_buffer(s) <= kDeflateFrameTypes) {
     frame_blocks(s, pixels, stride);
-#endif
     return s->w.overflow ? Status::kTooLarge : Status::kOk;
   }
+#endif
   Status st = Status::kOk;
   for (uint32_t y = 0; y < s->height && st == Status::kOk; ++y) {
     const uint8_t* row = pixels + static_cast<ptrdiff_t>(y) * stride;
@@ -1756,7 +1770,7 @@ Status png_deflate_encode(const uint8_t* pixels, uint32_t width, uint32_t height
                           DeflateLevel level, DeflateState* s, uint8_t* out, size_t capacity, size_t* size) {
   if (pixels == nullptr || s == nullptr || out == nullptr || size == nullptr || width == 0 || height == 0 ||
       width > 16384 || height > 16384 || (channels != 1 && channels != 3 && channels != 4) ||
-      stride < static_cast<size_t>(width) * channels) {
+      stride < static_cast<size_t>(width) * channels || stride > static_cast<size_t>(PTRDIFF_MAX)) {
     return Status::kInvalidArgument;
   }
   Status st = png_deflate_begin(s, width, height, channels, level, out, capacity);

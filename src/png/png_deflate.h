@@ -34,10 +34,11 @@ namespace tinytb {
 namespace detail {
 
 // Rows whose filter types a frame's readings keep (png_deflate_frame()).
-constexpr size_t kDeflateFrameTypes = 256;
+constexpr size_t kDeflateFrameTypes = 512;
 
 // Filtered bytes held (one block's input at most) and the runs a block may hold: knobs
-// in tinytb/config.h. The state is about kDeflateBuffer + 4 * kDeflateMaxRuns + 2.8 KiB.
+// in tinytb/config.h. The state is about kDeflateBuffer + 4 * kDeflateMaxRuns + 2.8 KiB
+// (+ 0.3 KiB with TINYTB_DEFLATE_FRAME_BLOCKS).
 constexpr size_t kDeflateBuffer = TINYTB_DEFLATE_BUFFER;
 constexpr size_t kDeflateMaxMatches = TINYTB_DEFLATE_MAX_RUNS;
 
@@ -125,7 +126,8 @@ struct DeflateState {
   bool written = false;  // every block of the frame is out: end() frames it only
   // The filter types of rows [types_from, types_to) of the frame as they were chosen, row y
   // at types[(y % kDeflateFrameTypes) / 2] (two a byte): a frame's rows are read twice or
-  // three times, their filters chosen once.
+  // three times, their filters chosen once (a block and the buffer after it span at most
+  // kDeflateFrameTypes rows: frame_block()).
   uint32_t types_from = 0;
   uint32_t types_to = 0;
   uint8_t types[kDeflateFrameTypes / 2];

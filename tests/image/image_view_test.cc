@@ -317,8 +317,9 @@ TEST(ImageArena, NoiseFallsBackToStoredNeverLarger) {
   // Noise does not compress: tinytb's deflate in blocks of one buffer (kFast) would need a
   // few bytes a block more than stored (png_deflate_max_bytes), lodepng more still: those
   // modes store it instead. kCompressed with frame blocks (TINYTB_DEFLATE_FRAME_BLOCKS)
-  // writes its own stored blocks as long as kStored's (these frames: one and two blocks),
-  // so its PNG is already the stored size and nothing falls back.
+  // writes its own stored blocks of up to 65 529 bytes, as many as kStored's 65 535-byte
+  // ones for these frames (one and two), so its PNG is already the stored size and nothing
+  // falls back (a frame just under a multiple of 65 535 bytes would still fall back).
   for (PngMode mode : kCompressedModes) {
     SCOPED_TRACE(mode_name(mode));
     for (const uint32_t side : {64u, 200u}) {

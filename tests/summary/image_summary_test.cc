@@ -196,8 +196,9 @@ TEST_F(ImageLog, RecordSizeBounds) {
 }
 
 // Noise does not compress: in a queue of exactly image_record_bytes() every mode still
-// fits (the image is stored instead, or, kCompressed with frame blocks, written in stored
-// blocks as long as kStored's: the same size), and the PNG decodes to the noise.
+// fits (the image is stored instead, or, kCompressed with frame blocks, written in its own
+// stored blocks, as many as kStored's for this frame: the same size), and the PNG decodes
+// to the noise.
 TEST(ImageLogQueue, NoiseFitsAQueueOfExactlyTheBound) {
   constexpr uint32_t kW = 150, kH = 70;
   constexpr size_t kQueue = tinytb::image_record_bytes(5, kW, kH, 3, 2);

@@ -139,8 +139,8 @@ void camera_run() {
   LOG(g_camera_writer, "camera", "fast/gray8_bottom_up", 0, &up, 1, g_fast, &bmp, "bottom_up.raw");
   LOG(g_camera_writer, "camera", "lodepng/gray8_bottom_up", 0, &up, 1, g_lodepng, &bmp, "bottom_up.raw");
   // Noise: deflate cannot shrink it, the image is stored in every compressed mode too
-  // (kCompressed with frame blocks writes stored blocks as long as kStored's itself: no
-  // fallback is needed there).
+  // (kCompressed with frame blocks writes its own stored blocks, as many as kStored's for
+  // this frame: no fallback is needed there).
   static Source noise;
   noise.bytes.resize(80 * 60 * 3);
   std::mt19937 rng(5);

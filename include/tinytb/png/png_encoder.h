@@ -105,10 +105,10 @@ constexpr size_t kWindow = 2048;       // lodepng's LZ77 window (its default)
 // on any target (src/png/png_encoder.cc checks it): the filtered-byte buffer, the run list,
 // the Huffman counts, lengths, codes and scratch (2724 bytes), 168 bytes for its counters,
 // bit writer, pointers and streamed output's drain, and with TINYTB_DEFLATE_FRAME_BLOCKS
-// 168 more: the frame's cursor and the filter types of 256 rows (128 bytes). The sizes are
+// 296 more: the frame's cursor and the filter types of 512 rows (256 bytes). The sizes are
 // knobs in tinytb/config.h.
 constexpr size_t kDeflateStateBytes = round8(TINYTB_DEFLATE_BUFFER + 4 * TINYTB_DEFLATE_MAX_RUNS + 2724 + 168 +
-                                             (TINYTB_DEFLATE_FRAME_BLOCKS ? 168 : 0));
+                                             (TINYTB_DEFLATE_FRAME_BLOCKS ? 296 : 0));
 
 // The PNG-filtered image: one filter byte, then the row's bytes, for every row.
 constexpr size_t filtered_bytes(size_t w, size_t h, size_t ch) { return h * (1 + w * ch); }
