@@ -168,8 +168,9 @@ static_assert(TINYTB_SUMMARY_FORMS >= 1 && TINYTB_SUMMARY_FORMS <= 3, "TINYTB_SU
 // (`nm -C libtinytb.a | grep library_built_with` shows the library's values).
 // The other knobs may differ without harm: TINYTB_DEFAULT_MAX_TAG_LEN is only a default
 // template argument (EventWriter hands its real capacity to the library at run time);
-// TINYTB_MAX_RANK, TINYTB_RENDER_STACK_SCRATCH, the two CRC knobs (and TINYTB_SMALL_TARGET, which only picks their defaults) size nothing outside
-// the library's own sources.
+// TINYTB_MAX_RANK, TINYTB_RENDER_STACK_SCRATCH and the CRC knobs size nothing outside
+// the library's own sources. TINYTB_SMALL_TARGET only picks defaults: the CRC knobs', and
+// TINYTB_DEFLATE_FRAME_BLOCKS's, a layout knob (the link then names it).
 namespace tinytb {
 namespace config_check {
 

@@ -43,10 +43,13 @@ links_and_runs() {  # label lib extra-flags... (the last flags may be empty)
 # what its options mean), and
 # the others. A knob config.h gains must be put in one list (with the reason in config.h).
 LAYOUT=(MAX_SCOPE_LEN=8 MAX_DIR_LEN=8 MAX_HOST_LEN=8 MAX_SUFFIX_LEN=8 DEFLATE_BUFFER=4096 DEFLATE_MAX_RUNS=512 SUMMARY_FORMS=2 DEFLATE_FRAME_BLOCKS=0)
-OTHERS=(DEFAULT_MAX_TAG_LEN=32 MAX_RANK=2 RENDER_STACK_SCRATCH=4096 CRC32C_SLICES=1 CRC32C_HARDWARE=0 CRC32_SLICES=4 SMALL_TARGET=1)
+OTHERS=(DEFAULT_MAX_TAG_LEN=32 MAX_RANK=2 RENDER_STACK_SCRATCH=4096 CRC32C_SLICES=1 CRC32C_HARDWARE=0 CRC32_SLICES=4)
+# Knobs that only pick other knobs' defaults: TINYTB_SMALL_TARGET picks the CRC tables'
+# (inside the library) and TINYTB_DEFLATE_FRAME_BLOCKS's (a layout knob).
+DEFAULTS=(SMALL_TARGET=1)
 for knob in $(sed -nE 's/^#ifndef TINYTB_([A-Z0-9_]+)$/\1/p' include/tinytb/config.h); do
   [ "$knob" = CONFIG_H_ ] && continue
-  case " ${LAYOUT[*]} ${OTHERS[*]} " in
+  case " ${LAYOUT[*]} ${OTHERS[*]} ${DEFAULTS[*]} " in
     *" $knob="*) ;;
     *) fail "TINYTB_$knob (config.h) is in neither list of this check" ;;
   esac
@@ -80,6 +83,22 @@ for knob in "${OTHERS[@]}"; do
     links_and_runs "-DTINYTB_$knob, ASan+UBSan" "$ASAN_LIB" "-DTINYTB_$knob" "${SAN[@]}"
   fi
 done
+
+# TINYTB_SMALL_TARGET=1 alone changes TINYTB_DEFLATE_FRAME_BLOCKS's default on a host: the
+# link fails naming it; with that knob pinned to the library's value it links and runs.
+if "$CXX" "${FLAGS[@]}" -DTINYTB_SMALL_TARGET=1 "$SRC" "$LIB" -o "$tmp/app" >"$tmp/out" 2>&1; then
+  fail "-DTINYTB_SMALL_TARGET=1: linked, though it changes TINYTB_DEFLATE_FRAME_BLOCKS's default"
+elif ! grep -q "undefined reference to .*TINYTB_DEFLATE_FRAME_BLOCKS_is<0>" "$tmp/out"; then
+  fail "-DTINYTB_SMALL_TARGET=1: the linker's message does not name TINYTB_DEFLATE_FRAME_BLOCKS_is<0>"
+else
+  echo "ok   -DTINYTB_SMALL_TARGET=1: the link fails naming TINYTB_DEFLATE_FRAME_BLOCKS_is<0> (its default)"
+fi
+links_and_runs "-DTINYTB_SMALL_TARGET=1 -DTINYTB_DEFLATE_FRAME_BLOCKS=1" "$LIB" -DTINYTB_SMALL_TARGET=1 \
+  -DTINYTB_DEFLATE_FRAME_BLOCKS=1
+if [ -f "$ASAN_LIB" ]; then
+  links_and_runs "-DTINYTB_SMALL_TARGET=1 -DTINYTB_DEFLATE_FRAME_BLOCKS=1, ASan+UBSan" "$ASAN_LIB" \
+    -DTINYTB_SMALL_TARGET=1 -DTINYTB_DEFLATE_FRAME_BLOCKS=1 "${SAN[@]}"
+fi
 
 if [ "$failures" -gt 0 ]; then
   echo "$failures check(s) failed"
