@@ -60,24 +60,34 @@ bool collect(void* context, const uint8_t* data, size_t size) {
 }
 
 // The same frame streamed through a window of exactly kDeflateStreamWindow bytes (and a
-// guard behind it): the drained bytes are the buffered PNG's stream, byte for byte, with
-// its Adler-32, and no piece is larger than the window.
+// guard behind it), a row at a time (png_deflate_begin_stream) or whole
+// (png_deflate_encode_stream): the drained bytes are the buffered PNG's stream (`png`, made
+// the same way), byte for byte, with its Adler-32, and no piece is larger than the window.
 void stream_equals_buffered(const std::string& name, const std::vector<uint8_t>& frame, unsigned w, unsigned h,
-                            unsigned ch, size_t stride, DeflateLevel level, const std::vector<uint8_t>& png) {
+                            unsigned ch, size_t stride, DeflateLevel level, const std::vector<uint8_t>& png, bool rows) {
   using tinytb::detail::kDeflateStreamWindow;
   std::vector<uint8_t> window(kDeflateStreamWindow + 64, 0xEE);
   Drained d;
-  ASSERT_EQ(tinytb::detail::png_deflate_begin_stream(&g_state, w, h, static_cast<uint8_t>(ch), level, window.data(),
-                                                     kDeflateStreamWindow, tinytb::ByteWriter{collect, &d}),
-            Status::kOk)
-      << name;
-  for (unsigned y = 0; y < h; ++y) {
-    const uint8_t* row = frame.data() + y * stride;
-    ASSERT_EQ(tinytb::detail::png_deflate_row(&g_state, row, y == 0 ? nullptr : row - stride), Status::kOk) << name;
-  }
+  const tinytb::ByteWriter drain{collect, &d};
   size_t stream_bytes = 0;
   uint32_t adler = 0;
-  ASSERT_EQ(tinytb::detail::png_deflate_end_stream(&g_state, &stream_bytes, &adler), Status::kOk) << name;
+  if (rows) {
+    ASSERT_EQ(tinytb::detail::png_deflate_begin_stream(&g_state, w, h, static_cast<uint8_t>(ch), level, window.data(),
+                                                       kDeflateStreamWindow, drain),
+              Status::kOk)
+        << name;
+    for (unsigned y = 0; y < h; ++y) {
+      const uint8_t* row = frame.data() + y * stride;
+      ASSERT_EQ(tinytb::detail::png_deflate_row(&g_state, row, y == 0 ? nullptr : row - stride), Status::kOk) << name;
+    }
+    ASSERT_EQ(tinytb::detail::png_deflate_end_stream(&g_state, &stream_bytes, &adler), Status::kOk) << name;
+  } else {
+    ASSERT_EQ(tinytb::detail::png_deflate_encode_stream(frame.data(), w, h, static_cast<uint8_t>(ch),
+                                                        static_cast<ptrdiff_t>(stride), level, &g_state, window.data(),
+                                                        kDeflateStreamWindow, drain, &stream_bytes, &adler),
+              Status::kOk)
+        << name;
+  }
   for (size_t i = kDeflateStreamWindow; i < window.size(); ++i) ASSERT_EQ(window[i], 0xEE) << name << ": past the window";
   ASSERT_EQ(stream_bytes, d.bytes.size()) << name;
   ASSERT_LE(d.largest, kDeflateStreamWindow) << name;
@@ -104,30 +114,6 @@ std::vector<uint8_t> encode_rows(const std::vector<uint8_t>& frame, unsigned w, 
   return out;
 }
 
-// png_deflate_encode_stream() on the frame (through a window of exactly
-// kDeflateStreamWindow bytes and a guard) gives png_deflate_encode()'s stream and Adler-32.
-void frame_stream_equals_buffered(const std::string& name, const std::vector<uint8_t>& frame, unsigned w, unsigned h,
-                                  unsigned ch, size_t stride, DeflateLevel level, const std::vector<uint8_t>& png) {
-  using tinytb::detail::kDeflateStreamWindow;
-  std::vector<uint8_t> window(kDeflateStreamWindow + 64, 0xEE);
-  Drained d;
-  size_t stream_bytes = 0;
-  uint32_t adler = 0;
-  ASSERT_EQ(tinytb::detail::png_deflate_encode_stream(frame.data(), w, h, static_cast<uint8_t>(ch),
-                                                      static_cast<ptrdiff_t>(stride), level, &g_state, window.data(),
-                                                      kDeflateStreamWindow, tinytb::ByteWriter{collect, &d},
-                                                      &stream_bytes, &adler),
-            Status::kOk)
-      << name;
-  for (size_t i = kDeflateStreamWindow; i < window.size(); ++i) ASSERT_EQ(window[i], 0xEE) << name << ": past the window";
-  ASSERT_LE(d.largest, kDeflateStreamWindow) << name;
-  const size_t head = tinytb::detail::kPngHeadBytes;
-  ASSERT_EQ(png.size(), head + stream_bytes + tinytb::detail::kPngTailBytes) << name << ": streamed length";
-  ASSERT_TRUE(memcmp(png.data() + head, d.bytes.data(), stream_bytes) == 0) << name << ": streamed bytes differ";
-  const uint8_t* a = png.data() + head + stream_bytes;
-  EXPECT_EQ(adler, (uint32_t{a[0]} << 24) | (uint32_t{a[1]} << 16) | (uint32_t{a[2]} << 8) | a[3]) << name;
-}
-
 // Encode the whole frame (rows `stride` apart), check the bound, decode with lodepng,
 // compare; png_deflate_encode_stream() must give the same stream. The same for the frame
 // given a row at a time (its own blocks), buffered and streamed.
@@ -148,11 +134,11 @@ void round_trip(const std::string& name, const std::vector<uint8_t>& frame, unsi
     packed.insert(packed.end(), frame.begin() + static_cast<long>(y * stride),
                   frame.begin() + static_cast<long>(y * stride + static_cast<size_t>(w) * ch));
   }
-  frame_stream_equals_buffered(name, frame, w, h, ch, stride, level, out);
+  stream_equals_buffered(name, frame, w, h, ch, stride, level, out, false);
   if (::testing::Test::HasFatalFailure()) return;
   const std::vector<uint8_t> rows = encode_rows(frame, w, h, ch, stride, level);
   ASSERT_FALSE(rows.empty()) << name << ": rows";
-  stream_equals_buffered(name, frame, w, h, ch, stride, level, rows);
+  stream_equals_buffered(name, frame, w, h, ch, stride, level, rows, true);
   if (::testing::Test::HasFatalFailure()) return;
   for (const std::vector<uint8_t>* png : {static_cast<const std::vector<uint8_t>*>(&out), &rows}) {
     tinytb_test::DecodedPng d;
@@ -167,10 +153,15 @@ void round_trip(const std::string& name, const std::vector<uint8_t>& frame, unsi
 
 const char* level_name(DeflateLevel level) { return level == DeflateLevel::kFast ? "fast" : "default"; }
 
+// The bench's frames, from TINYTB_DATA or examples/data.
+std::vector<tinytb_test::Frame> data_frames(std::string* error) {
+  const char* data = getenv("TINYTB_DATA");
+  return tinytb_test::load_frames(data != nullptr ? data : "examples/data", error);
+}
+
 TEST(PngDeflate, RealAndSyntheticFramesDecodeExactly) {
   std::string error;
-  const char* data = getenv("TINYTB_DATA");
-  const auto frames = tinytb_test::load_frames(data != nullptr ? data : "examples/data", &error);
+  const auto frames = data_frames(&error);
   ASSERT_FALSE(frames.empty()) << error;
   int k = 0;
   for (const auto& f : frames) {
@@ -205,8 +196,7 @@ unsigned first_block_type(const std::vector<uint8_t>& png) {
 // codes. Longer rows keep Paeth: kFast differs from kDefault on the 96x96 frames.
 TEST(PngDeflate, FastCodesTinyFramesWithFixedCodes) {
   std::string error;
-  const char* data = getenv("TINYTB_DATA");
-  const auto frames = tinytb_test::load_frames(data != nullptr ? data : "examples/data", &error);
+  const auto frames = data_frames(&error);
   ASSERT_FALSE(frames.empty()) << error;
   int digits = 0, long_rows_differ = 0;
   for (const auto& f : frames) {
@@ -296,8 +286,7 @@ TEST(PngDeflate, TinyFramePaths) {
 // 0.84-0.96x (digit 1: 0.956), which this bound fails.
 TEST(PngDeflate, TinyFramesKeepTheCheaperForm) {
   std::string error;
-  const char* data = getenv("TINYTB_DATA");
-  const auto frames = tinytb_test::load_frames(data != nullptr ? data : "examples/data", &error);
+  const auto frames = data_frames(&error);
   ASSERT_FALSE(frames.empty()) << error;
   int digits = 0;
   for (const auto& f : frames) {
@@ -527,8 +516,7 @@ TEST(PngDeflate, BlocksEndWhereStatisticsChange) {
 // already given and a stride shorter than a row; a failed drain is kIoError.
 TEST(PngDeflate, FrameBlocksSpanSeveralBuffers) {
   std::string error;
-  const char* data = getenv("TINYTB_DATA");
-  const auto frames = tinytb_test::load_frames(data != nullptr ? data : "examples/data", &error);
+  const auto frames = data_frames(&error);
   ASSERT_FALSE(frames.empty()) << error;
   size_t photos = 0;
   for (const auto& f : frames) {
