@@ -560,6 +560,20 @@ void parse_symbols(DeflateState* s, size_t limit) {
 
 void parse(DeflateState* s, size_t limit) { parse_symbols<true>(s, limit); }
 
+// parse()'s counts start again: both alphabets, and the wide parse's second table.
+void clear_symbol_counts(DeflateState* s) {
+  clear_counts(s->lit_freq, 286);
+  clear_counts(s->dist_freq, 30);
+  if (kWideParse) memset(s->key, 0, 256 * sizeof(s->key[0]));
+}
+
+// The wide parse's second table of literal counts (in key) joins the first, and is cleared.
+void join_wide_counts(DeflateState* s) {
+  if (!kWideParse) return;
+  for (size_t i = 0; i < 256; ++i) s->lit_freq[i] = static_cast<uint16_t>(s->lit_freq[i] + s->key[i]);
+  memset(s->key, 0, 256 * sizeof(s->key[0]));
+}
+
 // The code lengths of both alphabets as code-length symbols (RFC 1951 3.2.7): 16 repeats
 // the previous length 3-6 times, 17 and 18 give 3-10 and 11-138 zeros. Each symbol goes
 // into syms as (extra << 5) | sym, counted in freq; returns how many. lens[n] must hold a
@@ -657,9 +671,7 @@ enum BlockKind : uint8_t { kBlockCoded, kBlockStored, kBlockLost };
 // Huffman codes, or stored when that is not larger; kBlockLost when its bits (known
 // exactly) do not fit an unstreamed output (nothing more is written then).
 TINYTB_BLOCK_PART BlockKind open_block(DeflateState* s, BitWriter& local, size_t bytes, bool final) {
-  if (kWideParse) {  // the second table of literal counts (parse) joins the first
-    for (size_t i = 0; i < 256; ++i) s->lit_freq[i] = static_cast<uint16_t>(s->lit_freq[i] + s->key[i]);
-  }
+  join_wide_counts(s);
   s->lit_freq[256] = 1;
   const bool fixed = s->fixed;
   size_t hlit = 286, hdist = 30;
@@ -800,9 +812,7 @@ TINYTB_BLOCK_PART void close_block(DeflateState* s, BitWriter& w, BlockKind kind
   s->w = w;
   if (s->drain.write != nullptr) drain_window(s);
   if (final) return;  // nothing counts after the last block
-  clear_counts(s->lit_freq, 286);
-  clear_counts(s->dist_freq, 30);
-  if (kWideParse) memset(s->key, 0, 256 * sizeof(s->key[0]));
+  clear_symbol_counts(s);
   s->matches = 0;
   s->run = 0;
 }
@@ -855,7 +865,7 @@ void take_adler(DeflateState* s) {
   s->adler_from = static_cast<uint16_t>(s->end);  // kDeflateBuffer <= 32768
 }
 
-// log2(x) in 1/4096 bit, x >= 1, to within 0.0014 bit (split_pays_over() compares sums over
+// log2(x) in 1/4096 bit, x >= 1, to within 0.0014 bit (two_blocks_cheaper() compares sums over
 // thousands of symbols that differ by tens of bits). The fraction, log2(1 + t) for t in
 // [0, 1) taken as 16 bits, from a cubic: t * (1.4235 - t * (0.5877 - t * 0.1656)).
 uint32_t log2_q12(uint32_t x) {
@@ -903,10 +913,6 @@ bool two_blocks_cheaper(const uint16_t* a_counts, const Count* b_counts, unsigne
   }
   return static_cast<int32_t>(joined) < static_cast<int32_t>(join_bits(n_a, n_b));
 }
-template <typename Count>
-bool split_pays_over(const DeflateState* s, const Count* rest, unsigned shift) {
-  return two_blocks_cheaper(s->lit_freq, rest, shift);
-}
 
 // Adds delta to counts[x] for each byte x of [p, e): a loop of its own on pointers (inlined,
 // -Os reloaded its bounds from the stack every byte).
@@ -922,13 +928,12 @@ bool split_pays_wide(DeflateState* s) {
   uint16_t* const rest = s->lit_code;
   clear_counts(rest, 286);
   for (size_t p = s->pos; p < s->end; ++p) ++rest[s->buf[p]];
-  for (size_t i = 0; i < 256; ++i) s->lit_freq[i] = static_cast<uint16_t>(s->lit_freq[i] + s->key[i]);
-  memset(s->key, 0, 256 * sizeof(s->key[0]));
-  return split_pays_over(s, rest, 0);
+  join_wide_counts(s);
+  return two_blocks_cheaper(s->lit_freq, rest, 0);
 }
 
 // Whether kDefault's block, n bytes from start filling the buffer, ends at half or three
-// quarters of it (split_pays_over). Without the wide parse key is free until emit_block writes
+// quarters of it (two_blocks_cheaper). Without the wide parse key is free until emit_block writes
 // the block's codes there: the buffer's second half is counted once, packed (low half:
 // from half the buffer, high half: from three quarters), and each test takes out what its
 // parse went past (a run) instead of counting its rest again (docs/png.md).
@@ -948,7 +953,7 @@ bool ends_early(DeflateState* s, size_t start, size_t n) {
       if (split_pays_wide(s)) return true;
     } else {
       count_bytes(s->key, b + stop, b + s->pos, 0u - (1u << shift));
-      if (split_pays_over(s, s->key, shift)) return true;
+      if (two_blocks_cheaper(s->lit_freq, s->key, shift)) return true;
     }
   }
   return false;
@@ -1359,13 +1364,8 @@ struct TinyCost {
   uint32_t bits, fixed, in_runs;
 };
 TinyCost tiny_cost(DeflateState* s, size_t n) {
-  uint16_t* f = s->lit_freq;
-  if (kWideParse) {  // parse()'s second table of literal counts joins the first
-    for (size_t i = 0; i < 256; ++i) {
-      f[i] = static_cast<uint16_t>(f[i] + s->key[i]);
-      s->key[i] = 0;
-    }
-  }
+  join_wide_counts(s);
+  const uint16_t* f = s->lit_freq;
   // The literals: those before each run of the run list and those after the last.
   uint32_t literals = static_cast<uint32_t>(s->run), extra = 0;
   for (size_t k = 0; k < s->matches; ++k) literals += s->match[k] >> 8;
@@ -1387,9 +1387,7 @@ TinyCost tiny_cost(DeflateState* s, size_t n) {
 // Forget the parse of the open block (nothing of it written yet): buf[0, end) is parsed
 // again from its start.
 void restart_parse(DeflateState* s) {
-  clear_counts(s->lit_freq, 286);
-  clear_counts(s->dist_freq, 30);
-  if (kWideParse) memset(s->key, 0, 256 * sizeof(s->key[0]));
+  clear_symbol_counts(s);
   s->pos = s->matches = s->run = 0;
 }
 
@@ -1518,16 +1516,16 @@ void fill_from_frame(DeflateState* s, const FrameMark& m) {
   }
 }
 
-// One block from the frame's cursor on. First reading: a buffer at a time, filtered and
-// parsed for its counts; the next buffer joins the block while one block of both is
-// estimated cheaper than two (two_blocks_cheaper(), the block split's estimate), up to
-// kDeflateFrameBlock bytes. Then the codes are built from the block's counts, its header
-// written, and the same buffers filtered and parsed again, their symbols written.
 // The rows one buffer's worth of the frame can touch (a part of one at each end).
 size_t rows_a_buffer(const DeflateState* s) {
   return kDeflateBuffer / (1 + static_cast<size_t>(s->width) * s->channels) + 2;
 }
 
+// One block from the frame's cursor on. First reading: a buffer at a time, filtered and
+// parsed for its counts; the next buffer joins the block while one block of both is
+// estimated cheaper than two (two_blocks_cheaper(), the block split's estimate), up to
+// kDeflateFrameBlock bytes. Then the codes are built from the block's counts, its header
+// written, and the same buffers filtered and parsed again, their symbols written.
 // A block also stops joining buffers before it and the next buffer would span more rows
 // than the filter types kept (kDeflateFrameTypes): every row of the block then finds its
 // type in the second reading, and the buffer that starts the next block in its first.
@@ -1544,13 +1542,9 @@ void frame_block(DeflateState* s) {
          s->fy - start.fy + buffer_rows <= kDeflateFrameTypes) {
     const FrameMark at = frame_mark(s);
     fill_from_frame(s, at);
-    clear_counts(s->lit_freq, 286);
-    clear_counts(s->dist_freq, 30);
-    if (kWideParse) memset(s->key, 0, 256 * sizeof(s->key[0]));
+    clear_symbol_counts(s);
     parse(s, s->end);
-    if (kWideParse) {
-      for (size_t i = 0; i < 256; ++i) s->lit_freq[i] = static_cast<uint16_t>(s->lit_freq[i] + s->key[i]);
-    }
+    join_wide_counts(s);
     if (bytes > 0 && two_blocks_cheaper(a, s->lit_freq, 0)) break;  // this buffer starts the next block
     for (size_t i = 0; i < 286; ++i) a[i] = static_cast<uint16_t>(a[i] + s->lit_freq[i]);
     runs += s->dist_freq[0];
@@ -1558,10 +1552,9 @@ void frame_block(DeflateState* s) {
     next = frame_mark(s);
   }
   const bool final = next.fy >= s->height;
+  clear_symbol_counts(s);
   memcpy(s->lit_freq, a, sizeof(s->lit_freq));
-  clear_counts(s->dist_freq, 30);
   s->dist_freq[0] = static_cast<uint16_t>(runs);
-  if (kWideParse) memset(s->key, 0, 256 * sizeof(s->key[0]));
   BitWriter w = s->w;
   const BlockKind kind = open_block(s, w, bytes, final);
   s->w = w;
@@ -1634,9 +1627,7 @@ Status png_deflate_begin(DeflateState* s, uint32_t width, uint32_t height, uint8
   }
   if (capacity < kPngFramingBytes) return Status::kTooLarge;  // the stream itself is checked as it grows
   // Fresh state (the buffer needs no clearing, the counts do).
-  clear_counts(s->lit_freq, 286);
-  clear_counts(s->dist_freq, 30);
-  if (kWideParse) memset(s->key, 0, 256 * sizeof(s->key[0]));  // parse()'s second table of counts
+  clear_symbol_counts(s);
   s->end = s->pos = s->block_start = s->matches = s->run = 0;
   s->w = BitWriter{};
   s->drain = ByteWriter{};
